@@ -1,0 +1,5 @@
+import sys
+
+from preclin.cli import main
+
+sys.exit(main())
