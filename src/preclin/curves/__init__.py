@@ -1,0 +1,21 @@
+"""Concentration–response models, the batched fitting engine, potency and
+model comparison. Models follow drc's parameterisation; outputs use Prism's
+names (bottom, top, hill with its sign giving the direction, ec50)."""
+
+from preclin.curves._models import MODELS, ModelSpec, get_model
+
+# -- section: engine (fit_curve, fit_curves, CurveFit) ------------------------
+# -- end section: engine --
+
+# -- section: inference (potency CIs, relative potency, comparison, global, quantal)
+# -- end section: inference --
+
+__all__: list[str] = sorted(
+    [
+        "MODELS",
+        "ModelSpec",
+        "get_model",
+        # -- engine names --
+        # -- inference names --
+    ]
+)
