@@ -5,11 +5,28 @@ functions on long-format DataFrames, returning tidy DataFrames)."""
 # -- end section: groups --
 
 # -- section: design (dose-finding, outliers, effect sizes, power, design) ---
+from preclin.stats._power import (
+    PowerResult,
+    ResourceEquationResult,
+    power_anova,
+    power_from_pilot,
+    power_prop2,
+    power_ttest,
+    resource_equation,
+)
+
 # -- end section: design --
 
 __all__: list[str] = sorted(
     [
         # -- groups names --
         # -- design names --
+        "PowerResult",
+        "ResourceEquationResult",
+        "power_anova",
+        "power_from_pilot",
+        "power_prop2",
+        "power_ttest",
+        "resource_equation",
     ]
 )
