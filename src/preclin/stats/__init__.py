@@ -5,6 +5,8 @@ functions on long-format DataFrames, returning tidy DataFrames)."""
 # -- end section: groups --
 
 # -- section: design (dose-finding, outliers, effect sizes, power, design) ---
+from preclin.stats._effect import effect_size, eta_squared
+from preclin.stats._outliers import grubbs
 from preclin.stats._power import (
     PowerResult,
     ResourceEquationResult,
@@ -21,6 +23,9 @@ __all__: list[str] = sorted(
     [
         # -- groups names --
         # -- design names --
+        "effect_size",
+        "eta_squared",
+        "grubbs",
         "PowerResult",
         "ResourceEquationResult",
         "power_anova",
