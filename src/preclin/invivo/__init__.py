@@ -10,9 +10,16 @@ from preclin.invivo._fst import (
     calculate_fst_from_samples,
     calculate_fst_from_traces,
 )
+from preclin.invivo._motion import calculate_motion_from_pose, read_motion_traces, read_pose_csv
+from preclin.invivo._video import calculate_fst_from_video, calculate_motion_from_video
 
 __all__ = [
     "calculate_fst_from_events",
     "calculate_fst_from_samples",
     "calculate_fst_from_traces",
+    "calculate_fst_from_video",
+    "calculate_motion_from_pose",
+    "calculate_motion_from_video",
+    "read_motion_traces",
+    "read_pose_csv",
 ]
