@@ -5,11 +5,31 @@ virtual populations, occupancy, interspecies scaling."""
 # -- end section: nca --
 
 # -- section: models (regimens, compartments, populations, occupancy, scaling) -
+from preclin.pk._models import simulate_pk
+from preclin.pk._occupancy import calculate_fu, calculate_occupancy
+from preclin.pk._params import MODELS
+from preclin.pk._regimen import Regimen
+from preclin.pk._steady import (
+    DoseForOccupancyResult,
+    SteadyStateResult,
+    calculate_dose_for_occupancy,
+    calculate_steady_state,
+)
+
 # -- end section: models --
 
 __all__: list[str] = sorted(
     [
         # -- nca names --
         # -- models names --
+        "DoseForOccupancyResult",
+        "MODELS",
+        "Regimen",
+        "SteadyStateResult",
+        "calculate_dose_for_occupancy",
+        "calculate_fu",
+        "calculate_occupancy",
+        "calculate_steady_state",
+        "simulate_pk",
     ]
 )
