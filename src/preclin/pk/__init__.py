@@ -2,6 +2,8 @@
 virtual populations, occupancy, interspecies scaling."""
 
 # -- section: nca --------------------------------------------------------------
+from preclin.pk._nca import calculate_nca, calculate_superposition
+
 # -- end section: nca --
 
 # -- section: models (regimens, compartments, populations, occupancy, scaling) -
@@ -21,6 +23,8 @@ from preclin.pk._steady import (
 __all__: list[str] = sorted(
     [
         # -- nca names --
+        "calculate_nca",
+        "calculate_superposition",
         # -- models names --
         "DoseForOccupancyResult",
         "MODELS",
