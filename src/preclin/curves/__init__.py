@@ -8,6 +8,10 @@ from preclin.curves._models import MODELS, ModelSpec, get_model
 # -- end section: engine --
 
 # -- section: inference (potency CIs, relative potency, comparison, global, quantal)
+# isort: split
+from preclin.curves._global import GlobalFit, fit_global
+from preclin.curves._potency import calculate_ed, calculate_relative_potency, compare_parameters
+
 # -- end section: inference --
 
 __all__: list[str] = sorted(
@@ -17,5 +21,10 @@ __all__: list[str] = sorted(
         "get_model",
         # -- engine names --
         # -- inference names --
+        "GlobalFit",
+        "calculate_ed",
+        "calculate_relative_potency",
+        "compare_parameters",
+        "fit_global",
     ]
 )
