@@ -87,6 +87,8 @@ def read_chembl(
     its ChEMBL id), the target the target's ``pref_name``, the species the
     assay organism (else the target organism), the reference
     ``CHEMBL_DOC:<doc_id>`` (``PMID:<id>`` when ``docs`` gives one).
+    ``KnowledgeBase.import_table(path, kind="chembl")`` renames molecules
+    whose ChEMBL id the store knows to that compound_id.
 
     Parameters
     ----------
@@ -195,6 +197,7 @@ def read_chembl(
     df = _frame(records, str(p))
     df.attrs["references"] = pd.DataFrame(list(refs.values()), columns=list(LAYOUTS["references"]))
     df.attrs["skipped"] = skipped
+    df.attrs["chembl_ids"] = [_text(v) for v in raw["mol_chembl"]]
     return df
 
 

@@ -213,6 +213,17 @@ class KnowledgeBase:
             if isinstance(data, pd.DataFrame):
                 raise InputError(f"Invalid `data`: kind {kind!r} needs a file path.")
             frame = read_chembl(data) if kind == "chembl" else read_gtopdb(data)
+            chembl_ids = frame.attrs.get("chembl_ids")
+            if chembl_ids:  # ChEMBL molecules the store knows keep the store's compound_id
+                known_ids = dict(
+                    self.store.con.execute(
+                        "SELECT chembl_id, compound_id FROM compounds WHERE chembl_id IS NOT NULL"
+                    ).fetchall()
+                )
+                mapped = [known_ids.get(c) for c in chembl_ids]
+                frame["compound_id"] = [
+                    m if m is not None else old for m, old in zip(mapped, frame["compound_id"])
+                ]
             refs = frame.attrs.get("references")
             items: list[tuple[str, Any]] = []
             if refs is not None and len(refs):

@@ -234,6 +234,8 @@ def prepare_frame(
             )
     for c, _ in NORMALISED[kind]:
         out[c] = pd.Series([None] * len(out), index=out.index, dtype=object)
+    out.attrs["source"] = file
+    out.attrs["rows"] = rows
     fill = {"compounds": _compounds, "affinities": _affinities, "pk": _pk, "studies": _studies}
     if kind in fill:
         fill[kind](out, file, rows, molar_masses or {})

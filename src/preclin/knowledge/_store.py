@@ -137,7 +137,7 @@ class Store:
     # -- schema -----------------------------------------------------------------
     def version(self) -> int:
         try:
-            row = self.con.execute("SELECT max(version) FROM schema_version").fetchone()
+            row = self.con.execute("SELECT max(version) FROM schema_version").fetchall()[0]
         except Exception as exc:
             import duckdb
 
@@ -145,7 +145,7 @@ class Store:
                 raise KnowledgeBaseError(
                     f"{self.path} is not a preclin knowledge store: {exc}"
                 ) from None
-            tables = self.con.execute("SELECT count(*) FROM duckdb_tables()").fetchone()
+            tables = self.con.execute("SELECT count(*) FROM duckdb_tables()").fetchall()[0]
             if tables and tables[0]:
                 raise KnowledgeBaseError(
                     f"{self.path} is a DuckDB file but not a preclin knowledge store "
@@ -235,17 +235,19 @@ class Store:
         self.con.register("_incoming", df)
         try:
             if key != "row_id":
-                clash = self.con.execute(
-                    f"SELECT i.{key}, i.rn FROM (SELECT {key}, row_number() OVER () AS rn "
-                    f'FROM _incoming) i JOIN "{table}" t USING ({key}) ORDER BY i.rn LIMIT 1'
-                ).fetchone()
-                if clash:
+                existing = {
+                    r[0]
+                    for r in self.con.execute(
+                        f'SELECT t.{key} FROM "{table}" t JOIN _incoming i USING ({key})'
+                    ).fetchall()
+                }
+                if existing:
+                    pos = next(i for i, v in enumerate(df[key]) if v in existing)
                     rows = df.attrs.get("rows")
-                    row = rows[int(clash[1]) - 1] if rows is not None else int(clash[1]) - 1
                     raise InputError(
-                        f"duplicate {key} {clash[0]!r}: the store already has it",
+                        f"duplicate {key} {df[key].iloc[pos]!r}: the store already has it",
                         file=record.get("file"),
-                        row=row,
+                        row=rows[pos] if rows is not None else pos,
                         column=key,
                         hint="remove the row, or import into another store",
                     )
@@ -261,7 +263,7 @@ class Store:
                     json.dumps(record.get("parameters", {}), sort_keys=True, default=str),
                     len(df),
                 ],
-            ).fetchone()[0]
+            ).fetchall()[0][0]
             if len(df):
                 cols = [*LAYOUTS[table], *(c for c, _ in NORMALISED[table])]
                 types = dict.fromkeys(LAYOUTS[table], "VARCHAR") | dict(NORMALISED[table])
@@ -290,7 +292,7 @@ class Store:
                     record.get("seed"),
                     json.dumps(record.get("parameters", {}), sort_keys=True, default=str),
                 ],
-            ).fetchone()[0]
+            ).fetchall()[0][0]
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
@@ -300,6 +302,6 @@ class Store:
     def counts(self) -> dict[str, int]:
         out = {}
         for t in (*TABLES, "analyses"):
-            row = self.con.execute(f'SELECT count(*) FROM "{t}"').fetchone()
+            row = self.con.execute(f'SELECT count(*) FROM "{t}"').fetchall()[0]
             out[t] = int(row[0]) if row else 0
         return out
