@@ -9,6 +9,7 @@ from preclin.curves._models import MODELS, ModelSpec, get_model
 
 # -- section: inference (potency CIs, relative potency, comparison, global, quantal)
 # isort: split
+from preclin.curves._compare import calculate_f_test, calculate_lack_of_fit, compare_models
 from preclin.curves._global import GlobalFit, fit_global
 from preclin.curves._potency import calculate_ed, calculate_relative_potency, compare_parameters
 
@@ -23,7 +24,10 @@ __all__: list[str] = sorted(
         # -- inference names --
         "GlobalFit",
         "calculate_ed",
+        "calculate_f_test",
+        "calculate_lack_of_fit",
         "calculate_relative_potency",
+        "compare_models",
         "compare_parameters",
         "fit_global",
     ]
