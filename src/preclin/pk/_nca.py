@@ -166,7 +166,7 @@ def calculate_nca(
     adjusted R² greater than the best adjusted R² minus 1e-4, the one with
     most points. :math:`R^2_{adj} = 1 - (1 - R^2)(k - 1)/(k - 2)`.
 
-    Agrees with PKNCA 0.11 on R's ``Indometh`` (IV bolus) to 1e-6 relative
+    Agrees with PKNCA on R's ``Indometh`` (IV bolus) to 1e-6 relative
     for every reported parameter, with the same λz points, and with closed
     forms on noiseless one-compartment profiles (``tests/pk/test_nca.py``).
 
