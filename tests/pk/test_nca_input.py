@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from preclin.core import InputError, read_table
 from preclin.pk import calculate_nca, calculate_superposition
@@ -229,3 +231,26 @@ def test_superposition_bad_times():
     with pytest.raises(InputError, match=r"Invalid `times`"):
         calculate_superposition(_frame(), subject="id", time="t", conc="c", tau=12,
                                 times=[0, 13])  # fmt: skip
+
+
+# -- robustness: any valid table gives one row per subject, never an exception ----------
+
+_conc = st.one_of(st.just(0.0), st.just(np.nan), st.floats(1e-3, 1e4))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(_conc, min_size=1, max_size=9), min_size=1, max_size=6))
+def test_any_profiles_give_one_row_each(profiles):
+    frames = [
+        pd.DataFrame({"id": i, "t": np.arange(len(p)) * 1.5 + 0.5, "c": p})
+        for i, p in enumerate(profiles)
+    ]
+    df = pd.concat(frames, ignore_index=True)
+    res = _nca(df, dose=1.0, partial_aucs=[(0, 4)], tau=6)
+    assert len(res) == len(profiles)
+    assert (res["n"] <= [len(p) for p in profiles]).all()
+    no_lz = res["lambda_z"].isna()
+    assert (res.loc[no_lz & (res["n"] > 0), "message"] != "").all()
+    assert (res["lambda_z"].dropna() > 0).all()
+    ok = res["aucinf_obs"].notna()
+    assert (res.loc[ok, "aucinf_obs"] >= res.loc[ok, "auclast"]).all()
