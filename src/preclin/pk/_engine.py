@@ -288,3 +288,59 @@ def evaluate(
             times, float(t0), float(tau), int(n_doses), tl, lam, c, d, bool(d.any()), last, out
         )
     return out
+
+
+@njit(parallel=True, cache=True)
+def superpose_grid(s_u, m_u, s_idx, m_idx, active, tau, lam, c, d, has_d, out):  # pragma: no cover
+    """Bolus / oral on a shared time grid, written time-major: out[j, i].
+
+    Every subject shares the (time since last dose, doses so far) pairs of the
+    grid (common lag time), so the exponentials are computed once per unique
+    ``s`` and geometric factors once per unique ``m``: cost per element is a
+    few multiply-adds.
+    """
+    n, nk = lam.shape
+    nt = s_idx.shape[0]
+    nu = s_u.shape[0]
+    nm = m_u.shape[0]
+    for i in prange(n):
+        e = np.empty((nk, nu))
+        g = np.empty((nk, nm))
+        g1 = np.zeros((nk, nm))
+        for k in range(nk):
+            lk = lam[i, k]
+            for u in range(nu):
+                e[k, u] = math.exp(-lk * s_u[u])
+            for u in range(nm):
+                g[k, u] = _geo(lk, tau, m_u[u] + 1)
+                if has_d:
+                    g1[k, u] = _geo1(lk, tau, m_u[u] + 1)
+        for j in range(nt):
+            if not active[j]:
+                out[j, i] = 0.0
+                continue
+            su = s_idx[j]
+            mu = m_idx[j]
+            acc = 0.0
+            for k in range(nk):
+                acc += c[i, k] * e[k, su] * g[k, mu]
+                if has_d and d[i, k] != 0.0:
+                    acc += d[i, k] * e[k, su] * (s_u[su] * g[k, mu] + tau * g1[k, mu])
+            out[j, i] = acc
+
+
+def grid_index(
+    times: np.ndarray, t0: float, tau: float, n_doses: int, tlag: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Unique times-since-last-dose and dose counts of a grid (same for all subjects)."""
+    tp = times - t0 - tlag
+    active = tp >= 0
+    tpa = np.where(active, tp, 0.0)
+    if math.isfinite(tau):
+        m = np.minimum(n_doses - 1, np.floor(tpa / tau)).astype(np.int64)
+    else:
+        m = np.zeros(times.shape, dtype=np.int64)
+    s = np.where(m > 0, tpa - m * (tau if math.isfinite(tau) else 0.0), tpa)
+    s_u, s_idx = np.unique(s, return_inverse=True)
+    m_u, m_idx = np.unique(m, return_inverse=True)
+    return s_u, m_u, s_idx.astype(np.int64), m_idx.astype(np.int64), active
