@@ -7,9 +7,11 @@ from preclin.pk._nca import calculate_nca, calculate_superposition
 # -- end section: nca --
 
 # -- section: models (regimens, compartments, populations, occupancy, scaling) -
+# isort: split
 from preclin.pk._models import simulate_pk
 from preclin.pk._occupancy import calculate_fu, calculate_occupancy
 from preclin.pk._params import MODELS
+from preclin.pk._population import simulate_population
 from preclin.pk._regimen import Regimen
 from preclin.pk._steady import (
     DoseForOccupancyResult,
@@ -35,5 +37,6 @@ __all__: list[str] = sorted(
         "calculate_occupancy",
         "calculate_steady_state",
         "simulate_pk",
+        "simulate_population",
     ]
 )
