@@ -11,25 +11,59 @@ from preclin.invivo._agreement import (
     calculate_icc,
     calculate_kappa,
 )
+from preclin.invivo._anxiety import (
+    calculate_epm,
+    calculate_light_dark,
+    calculate_open_field,
+    calculate_zone_times,
+)
 from preclin.invivo._fst import (
     calculate_fst_from_events,
     calculate_fst_from_samples,
     calculate_fst_from_traces,
 )
+from preclin.invivo._lh import calculate_lh_scores, fit_lh_binomial
+from preclin.invivo._metadata import (
+    Animal,
+    Blinding,
+    DoseGroup,
+    Readout,
+    ScheduleItem,
+    Study,
+    load_study,
+)
 from preclin.invivo._motion import calculate_motion_from_pose, read_motion_traces, read_pose_csv
+from preclin.invivo._sucrose import calculate_responders, calculate_sucrose_preference
 from preclin.invivo._video import calculate_fst_from_video, calculate_motion_from_video
 
-__all__ = [
-    "AgreementResult",
-    "calculate_agreement",
-    "calculate_fst_from_events",
-    "calculate_fst_from_samples",
-    "calculate_fst_from_traces",
-    "calculate_fst_from_video",
-    "calculate_icc",
-    "calculate_kappa",
-    "calculate_motion_from_pose",
-    "calculate_motion_from_video",
-    "read_motion_traces",
-    "read_pose_csv",
-]
+__all__ = sorted(
+    [
+        "AgreementResult",
+        "Animal",
+        "Blinding",
+        "DoseGroup",
+        "Readout",
+        "ScheduleItem",
+        "Study",
+        "calculate_agreement",
+        "calculate_epm",
+        "calculate_fst_from_events",
+        "calculate_fst_from_samples",
+        "calculate_fst_from_traces",
+        "calculate_fst_from_video",
+        "calculate_icc",
+        "calculate_kappa",
+        "calculate_lh_scores",
+        "calculate_light_dark",
+        "calculate_motion_from_pose",
+        "calculate_motion_from_video",
+        "calculate_open_field",
+        "calculate_responders",
+        "calculate_sucrose_preference",
+        "calculate_zone_times",
+        "fit_lh_binomial",
+        "load_study",
+        "read_motion_traces",
+        "read_pose_csv",
+    ]
+)
