@@ -75,8 +75,10 @@ def format_value(value: Any) -> str:
         v = float(value)
         if math.isnan(v):
             return ""
-        if v != 0 and (abs(v) >= 1e5 or abs(v) < 1e-3):
+        if v != 0 and (abs(v) >= 1e9 or abs(v) < 1e-3):
             return f"{v:.3e}"
+        if abs(v) >= 1e4:
+            return f"{v:.0f}"  # 31491, not 3.149e+04
         return f"{v:.4g}"
     return str(value)
 
