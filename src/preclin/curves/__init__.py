@@ -12,6 +12,7 @@ from preclin.curves._models import MODELS, ModelSpec, get_model
 from preclin.curves._compare import calculate_f_test, calculate_lack_of_fit, compare_models
 from preclin.curves._global import GlobalFit, fit_global
 from preclin.curves._potency import calculate_ed, calculate_relative_potency, compare_parameters
+from preclin.curves._quantal import fit_quantal
 
 # -- end section: inference --
 
@@ -30,5 +31,6 @@ __all__: list[str] = sorted(
         "compare_models",
         "compare_parameters",
         "fit_global",
+        "fit_quantal",
     ]
 )
