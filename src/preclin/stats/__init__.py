@@ -2,6 +2,18 @@
 functions on long-format DataFrames, returning tidy DataFrames)."""
 
 # -- section: groups (describe, one-way, post-hoc, two-way, repeated) --------
+from preclin.stats._describe import describe
+from preclin.stats._oneway import (
+    anova,
+    brown_forsythe_anova,
+    homoscedasticity,
+    kruskal,
+    normality_residuals,
+    welch_anova,
+)
+from preclin.stats._posthoc import posthoc
+
+# isort: split
 # -- end section: groups --
 
 # -- section: design (dose-finding, outliers, effect sizes, power, design) ---
@@ -22,6 +34,14 @@ from preclin.stats._power import (
 __all__: list[str] = sorted(
     [
         # -- groups names --
+        "anova",
+        "brown_forsythe_anova",
+        "describe",
+        "homoscedasticity",
+        "kruskal",
+        "normality_residuals",
+        "posthoc",
+        "welch_anova",
         # -- design names --
         "effect_size",
         "eta_squared",
