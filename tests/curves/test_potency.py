@@ -224,3 +224,21 @@ def test_compare_different_models_or_units(ryegrass_ref):
         calculate_relative_potency({**ll4, "x_unit": "nM"}, {**ll4, "x_unit": "uM"})
     with pytest.raises(InputError, match="Invalid `parameter`: got 'slope'"):
         compare_parameters(ll4, "slope")
+
+
+def test_single_curve_fit_objects(ryegrass, local_reference):
+    """Any single-curve result with model/theta/free/vcov/df (x, y for profiles) works."""
+    from types import SimpleNamespace
+
+    g = fit_global(ryegrass, x="conc", y="rootl", curve="curve", model="ll4", share=[])
+    single = SimpleNamespace(model="ll4", theta=np.append(g.coef, 1.0),
+                             free=np.array([True, True, True, True, False]), vcov=g.vcov,
+                             df=g.df, x=ryegrass.conc.to_numpy(), y=ryegrass.rootl.to_numpy(),
+                             rss=g.rss)  # fmt: skip
+    pd.testing.assert_frame_equal(calculate_ed(single), calculate_ed(g))
+    with open(local_reference / "curves" / "inference_profile_ryegrass.json") as fh:
+        ref = json.load(fh)
+    got = calculate_ed(single, 50, interval="profile")
+    assert_allclose(got[["ci_low", "ci_high"]].to_numpy()[0], ref["ED50"]["ci_exact"], "iterative")
+    with pytest.raises(InputError, match=r"expected a fit result .* got int"):
+        calculate_ed(3)

@@ -470,8 +470,35 @@ def _assemble(prob, spec, lab, share, fixed_drc, covariance, ci_level, ok, msg, 
     )
 
 
+def _curvefit_problem(fit: Any) -> _Problem:
+    """A single-curve fit result (C1's ``CurveFit``) by its documented fields.
+
+    Expects ``model`` (key), ``theta`` (full drc vector), ``free`` (bool mask
+    over it), ``vcov`` (free parameters, drc parameterisation), ``df``, and
+    optionally ``x``, ``y``, ``weights``, ``x_unit``, ``name``.
+    """
+    from preclin.curves._covariance import single_problem
+
+    spec = get_model(str(fit.model))
+    theta = np.asarray(fit.theta, dtype=float)
+    free = np.asarray(fit.free, dtype=bool)
+    prob = single_problem(
+        spec, theta, free, np.asarray(fit.vcov, dtype=float), float(fit.df),
+        x=getattr(fit, "x", None), y=getattr(fit, "y", None),
+        weights=getattr(fit, "weights", None), name=str(getattr(fit, "name", "1") or "1"),
+        x_unit=getattr(fit, "x_unit", None),
+    )  # fmt: skip
+    rss = getattr(fit, "rss", None)
+    return prob if rss is None else replace(prob, rss=float(rss))
+
+
 def problem_of(obj: Any) -> _Problem:
-    """Inference description of a fit object (GlobalFit now; CurveFit when available)."""
+    """Inference description of a fit object (GlobalFit or a single-curve fit)."""
     if isinstance(obj, GlobalFit):
         return global_problem(obj)
-    raise InputError(f"expected a fit result, got {type(obj).__name__}")
+    if all(hasattr(obj, a) for a in ("model", "theta", "free", "vcov", "df")):
+        return _curvefit_problem(obj)
+    raise InputError(
+        f"expected a fit result (GlobalFit, CurveFit) or a parameter mapping, "
+        f"got {type(obj).__name__}"
+    )
