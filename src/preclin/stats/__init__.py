@@ -12,6 +12,7 @@ from preclin.stats._oneway import (
     welch_anova,
 )
 from preclin.stats._posthoc import posthoc
+from preclin.stats._twoway import anova2, simple_effects
 
 # isort: split
 # -- end section: groups --
@@ -35,12 +36,14 @@ __all__: list[str] = sorted(
     [
         # -- groups names --
         "anova",
+        "anova2",
         "brown_forsythe_anova",
         "describe",
         "homoscedasticity",
         "kruskal",
         "normality_residuals",
         "posthoc",
+        "simple_effects",
         "welch_anova",
         # -- design names --
         "effect_size",
