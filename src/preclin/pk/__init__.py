@@ -13,6 +13,7 @@ from preclin.pk._occupancy import calculate_fu, calculate_occupancy
 from preclin.pk._params import MODELS
 from preclin.pk._population import simulate_population
 from preclin.pk._regimen import Regimen
+from preclin.pk._scaling import AllometryResult, HedResult, calculate_hed, fit_allometry
 from preclin.pk._steady import (
     DoseForOccupancyResult,
     SteadyStateResult,
@@ -28,14 +29,18 @@ __all__: list[str] = sorted(
         "calculate_nca",
         "calculate_superposition",
         # -- models names --
+        "AllometryResult",
         "DoseForOccupancyResult",
+        "HedResult",
         "MODELS",
         "Regimen",
         "SteadyStateResult",
         "calculate_dose_for_occupancy",
         "calculate_fu",
+        "calculate_hed",
         "calculate_occupancy",
         "calculate_steady_state",
+        "fit_allometry",
         "simulate_pk",
         "simulate_population",
     ]
