@@ -5,6 +5,7 @@ names (bottom, top, hill with its sign giving the direction, ec50)."""
 from preclin.curves._models import MODELS, ModelSpec, get_model
 
 # -- section: engine (fit_curve, fit_curves, CurveFit) ------------------------
+from preclin.curves import _prism  # registers the Prism bell-shaped / biphasic models
 # -- end section: engine --
 
 # -- section: inference (potency CIs, relative potency, comparison, global, quantal)
@@ -15,6 +16,12 @@ from preclin.curves._potency import calculate_ed, calculate_relative_potency, co
 from preclin.curves._quantal import fit_quantal
 
 # -- end section: inference --
+
+# -- section: custom (fit_custom, CustomFit: user-supplied equations) ---------
+# isort: split
+from preclin.curves._custom import CustomFit, fit_custom
+
+# -- end section: custom --
 
 __all__: list[str] = sorted(
     [
@@ -32,5 +39,8 @@ __all__: list[str] = sorted(
         "compare_parameters",
         "fit_global",
         "fit_quantal",
+        # -- custom names --
+        "CustomFit",
+        "fit_custom",
     ]
 )
