@@ -69,7 +69,7 @@ _SHOW = {
 _KINDS_HELP = "studies|affinities|pk|compounds|targets|references|chembl|gtopdb"
 
 
-def _open_for_reading(db: Path | None, timeout: float):  # type: ignore[no-untyped-def]
+def _open_for_reading(db: Path | None, timeout: float):
     from preclin.knowledge import KnowledgeBase
     from preclin.knowledge._store import resolve_db_path
 
@@ -79,7 +79,7 @@ def _open_for_reading(db: Path | None, timeout: float):  # type: ignore[no-untyp
     return KnowledgeBase(path, read_only=True, timeout=timeout)
 
 
-def _json(df) -> str:  # type: ignore[no-untyped-def]
+def _json(df) -> str:
     import json
 
     from preclin.core.results import jsonable
@@ -87,7 +87,7 @@ def _json(df) -> str:  # type: ignore[no-untyped-def]
     return json.dumps(jsonable(df), ensure_ascii=False, indent=1, default=str)
 
 
-def _emit(df, table: str, *, as_json: bool, all_columns: bool) -> None:  # type: ignore[no-untyped-def]
+def _emit(df, table: str, *, as_json: bool, all_columns: bool) -> None:
     from preclin.cli._common import print_table
 
     if as_json:
@@ -186,7 +186,8 @@ def register(app: typer.Typer) -> None:
         check_option("kind", kind, KINDS)
         with KnowledgeBase(db, timeout=timeout) as kb:
             aid = kb.import_table(file, kind=kind)
-            n = kb.analyses().set_index("analysis_id").loc[aid, "n_rows"]
+            rec = kb.analyses()
+            n = int(rec.loc[rec["analysis_id"] == aid, "n_rows"].iloc[0])
         typer.echo(f"imported {n} rows from {file} as {kind} (analysis {aid})")
 
     @group.command("check")

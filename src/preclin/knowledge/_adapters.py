@@ -164,8 +164,9 @@ def read_chembl(
     records, refs = [], {}
     for r in raw.itertuples(index=False):
         pmid = _text(getattr(r, "pubmed_id", None))
-        ref = f"PMID:{pmid}" if pmid else f"CHEMBL_DOC:{_text(r.doc_id)}"
-        if ref not in refs:
+        doc = _text(r.doc_id)
+        ref = f"PMID:{pmid}" if pmid else (f"CHEMBL_DOC:{doc}" if doc else None)
+        if ref is not None and ref not in refs:
             bits = [_text(getattr(r, "journal", None)), _text(getattr(r, "year", None))]
             refs[ref] = {
                 "ref_id": ref,
@@ -233,7 +234,9 @@ def read_gtopdb(path: str | os.PathLike[str]) -> pd.DataFrame:
                 file=str(p),
                 hint="download interactions.csv from guidetopharmacology.org",
             )
-    records, refs, skipped = [], {}, 0
+    records: list[dict[str, str | None]] = []
+    refs: dict[str, dict[str, str | None]] = {}
+    skipped = 0
 
     def col(row: pd.Series, name: str) -> str | None:
         return _text(row[name]) if name in row.index else None

@@ -441,4 +441,4 @@ class KnowledgeBase:
         df = self.store.table(table)
         if columns == "layout" and table in LAYOUTS:
             df = df[list(LAYOUTS[table])]
-        return write_table(df, out)
+        return write_table(df, Path(out))

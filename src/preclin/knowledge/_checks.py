@@ -7,8 +7,10 @@ work on store tables and on plain DataFrames in the same layout alike.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -72,7 +74,8 @@ def _s(v: object) -> str:
     return "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
 
 
-def _label(df: pd.DataFrame, i: int) -> str:
+def _label(df: pd.DataFrame, i: Any) -> str:
+    i = int(i)
     if "row_id" in df.columns:
         return f"row_id {df['row_id'].iloc[i]}"
     rows = df.attrs.get("rows")
@@ -118,13 +121,14 @@ def _is_control(df: pd.DataFrame) -> np.ndarray:
     return (comp | (eff.to_numpy() == "control")).to_numpy(dtype=bool)
 
 
-def _group_name(df: pd.DataFrame, i: int) -> str:
+def _group_name(df: pd.DataFrame, i: Any) -> str:
+    i = int(i)
     dose = _s(df["dose"].iloc[i]) if "dose" in df.columns else ""
     unit = _s(df["unit"].iloc[i]) if "unit" in df.columns else ""
     return f"{_s(df['study_id'].iloc[i])} {_s(df['compound_id'].iloc[i])} {dose} {unit}".strip()
 
 
-def _studies(df: pd.DataFrame) -> Iterator[tuple[str, str, str]]:
+def _studies(df: pd.DataFrame) -> Iterator[tuple[str, ...]]:
     mean = _num(df, "mean_num") if "mean_num" in df else _num(df, "mean")
     disp = _num(df, "dispersion_num") if "dispersion_num" in df else _num(df, "dispersion")
     n = _num(df, "n_num") if "n_num" in df else _num(df, "n")
@@ -156,8 +160,8 @@ def _studies(df: pd.DataFrame) -> Iterator[tuple[str, str, str]]:
             "(or a CI) without it",
         )
     keys = df["study_id"].map(_s) + "\x1f" + df["endpoint"].map(_s)
-    for _, idx in pd.Series(np.arange(len(df))).groupby(keys.to_numpy(), sort=False):
-        idx = idx.to_numpy()
+    for _, grp in pd.Series(np.arange(len(df))).groupby(keys.to_numpy(), sort=False):
+        idx = grp.to_numpy()
         study, endpoint = _s(df["study_id"].iloc[idx[0]]), _s(df["endpoint"].iloc[idx[0]])
         treated = idx[~ctrl[idx]]
         controls = idx[ctrl[idx]]
@@ -276,8 +280,8 @@ def _affinities(df: pd.DataFrame) -> Iterator[tuple[str, str, str]]:
     species = df["species"].map(_s) if "species" in df else pd.Series([""] * len(df))
     norm = species.map(lambda s: "unstated" if _UNSTATED.search(s) else s.strip().lower())
     param = df["parameter"].map(_s)
-    for target, idx in pd.Series(np.arange(len(df))).groupby(df["target_id"].map(_s).to_numpy()):
-        idx = idx.to_numpy()
+    for target, grp in pd.Series(np.arange(len(df))).groupby(df["target_id"].map(_s).to_numpy()):
+        idx = grp.to_numpy()
         kinds = set(norm.iloc[idx])
         if len(kinds) > 1:
             detail = "; ".join(
@@ -403,14 +407,14 @@ def check_tables(
                 }
             )
 
-    producers: list[tuple[str, Callable[[], Iterator[tuple[str, ...]]]]] = []
+    producers: list[tuple[str, Callable[[], Iterator[tuple[Any, ...]]]]] = []
     if "studies" in tables:
         producers.append(("studies", lambda: _studies(tables["studies"])))
     if "affinities" in tables:
         producers.append(("affinities", lambda: _affinities(tables["affinities"])))
     for t in ("studies", "affinities", "pk"):
         if t in tables:
-            producers.append((t, lambda t=t: _units(t, tables[t])))
+            producers.append((t, functools.partial(_units, t, tables[t])))
     for table, produce in producers:
         for item in produce():
             if len(item) == 4:

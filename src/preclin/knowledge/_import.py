@@ -289,7 +289,8 @@ def _affinities(out: pd.DataFrame, file: str | None, rows: np.ndarray, mm: Mappi
     num = parsed["num"].to_numpy(dtype=float)
     molar = np.full(len(out), np.nan)
     is_p = out["parameter"].isin(P_PARAMETERS).to_numpy()
-    for pos in np.flatnonzero(is_p):
+    for p_pos in np.flatnonzero(is_p):
+        pos = int(p_pos)
         unit = out["unit"].iloc[pos]
         if unit is not None and unit.strip() not in ("", "-log M", "log M"):
             _fail(
@@ -301,10 +302,11 @@ def _affinities(out: pd.DataFrame, file: str | None, rows: np.ndarray, mm: Mappi
                 "empty the unit cell",
             )
     molar[is_p] = 10.0 ** (-num[is_p])
-    for unit, idx in pd.Series(np.flatnonzero(~is_p)).groupby(
+    for unit_key, grp in pd.Series(np.flatnonzero(~is_p)).groupby(
         out["unit"].iloc[np.flatnonzero(~is_p)].fillna("").to_numpy()
     ):
-        idx = idx.to_numpy()
+        idx = grp.to_numpy()
+        unit = str(unit_key)
         if unit == "":
             _fail(
                 f"{out['parameter'].iloc[idx[0]]} needs a concentration unit",
@@ -363,12 +365,12 @@ def _pk(out: pd.DataFrame, file: str | None, rows: np.ndarray, _mm: Mapping) -> 
     canon_v = np.full(len(out), np.nan)
     canon_u: list[str | None] = [None] * len(out)
     num = parsed["num"].to_numpy(dtype=float)
-    for unit, idx in pd.Series(np.arange(len(out))).groupby(out["unit"].to_numpy()):
-        got = _canonical(1.0, unit)
+    for unit_key, grp in pd.Series(np.arange(len(out))).groupby(out["unit"].to_numpy()):
+        got = _canonical(1.0, str(unit_key))
         if got is None:
             continue
         factor, target = got
-        idx = idx.to_numpy()
+        idx = grp.to_numpy()
         canon_v[idx] = num[idx] * factor
         for pos in idx:
             canon_u[pos] = target

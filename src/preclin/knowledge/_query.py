@@ -40,7 +40,7 @@ def resolve_compound(store: Store, text: str) -> list[str]:
         names = [row.compound_id, row.name, row.chembl_id, row.pubchem_cid, row.cas]
         names += _SPLIT.split(row.synonyms) if isinstance(row.synonyms, str) else []
         if any(isinstance(n, str) and _norm(n) == want for n in names):
-            hits.append(row.compound_id)
+            hits.append(str(row.compound_id))
     ids = store.frame(
         "SELECT DISTINCT compound_id FROM (SELECT compound_id FROM affinities UNION ALL "
         "SELECT compound_id FROM pk UNION ALL SELECT compound_id FROM studies) "

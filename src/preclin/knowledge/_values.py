@@ -202,11 +202,11 @@ def parse_values(
                 out.at[pos, col] = value
     inf = np.isinf(out["num"].to_numpy(dtype=float))
     if inf.any():
-        pos = int(np.flatnonzero(inf)[0])
+        first = int(np.flatnonzero(inf)[0])
         raise InputError(
             "value is infinite",
             file=file,
-            row=rows[pos],
+            row=rows[first],
             column=column,
             hint="write a finite number",
         )
