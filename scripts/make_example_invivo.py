@@ -147,7 +147,9 @@ def make_fst(rng: np.random.Generator) -> None:
             "    data: fst_events.csv",
             "    format: events",
             "    dv: [immobility_s, swimming_s, climbing_s, latency_s]",
-            "    alternative: less",
+            "    # directions declared before unblinding (antidepressant-like: less immobility)",
+            "    alternative: {immobility_s: less, swimming_s: greater, climbing_s: greater, "
+            "latency_s: greater}",
             "    options: {window: 120-360s, test_duration: 360}",
             "",
         ]
@@ -321,15 +323,100 @@ def make_epm(rng: np.random.Generator) -> None:
     (OUT / "epm_zones.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def _study_yaml(
+    stem: str,
+    name: str,
+    title: str,
+    groups: list[dict[str, object]],
+    readout: list[str],
+    animals: pd.DataFrame,
+) -> None:
+    """Write ``<stem>_animals.csv`` and ``<stem>_study.yaml`` for a data file."""
+    animals.to_csv(OUT / f"{stem}_animals.csv", index=False)
+    lines = [
+        f"# {title} (simulated; see {stem}_study.md)",
+        f"name: {name}",
+        f"title: {title}",
+        "species: rat",
+        f"animals: {stem}_animals.csv",
+        "groups:",
+    ]
+    for g in groups:
+        items = ", ".join(f"{k}: {v}" for k, v in g.items())
+        lines.append(f"  - {{{items}}}")
+    lines += ["tests:", *readout, ""]
+    (OUT / f"{stem}_study.yaml").write_text("\n".join(lines), encoding="utf-8")
+
+
+def make_studies() -> None:
+    cms = pd.read_csv(OUT / "cms_sucrose.csv")
+    ani = cms.groupby("animal", sort=True)[["group"]].first().reset_index()
+    ani.insert(1, "sex", "M")
+    ani.insert(2, "strain", "Wistar")
+    groups = [
+        {"name": f"'{n}'", "compound": c, "dose": d, "unit": "mg/kg/day",
+         "route": "s.c. osmotic minipump" if c == "alnespirone" else "i.p. daily",
+         "stressed": str(st).lower(), **({"control": "true"} if n == "stressed vehicle" else {})}
+        for n, st, c, d, _e, _o in CMS_GROUPS
+    ]
+    _study_yaml(
+        "cms", "CMS-alnespirone-01",
+        "Alnespirone-like 5-HT1A agonist vs imipramine in chronic mild stress",
+        groups,
+        ["  - kind: cms", "    data: cms_sucrose.csv", "    dv: preference_pct",
+         "    alternative: greater",
+         "    options: {baseline_week: 0, stress_week: 3, treatment_weeks: [4, 5, 6, 7, 8], "
+         "cutoff: 65, body_weight: body_weight_g, capacity: 100}"],
+        ani,
+    )
+    lh = pd.read_csv(OUT / "lh_trials.csv")
+    ani = lh.groupby("animal", sort=True)[["group"]].first().reset_index()
+    ani.insert(1, "sex", "M")
+    groups = [
+        {"name": f"'{n}'", "compound": c, "dose": d, "unit": "mg/kg", "route": "i.p.",
+         **({"control": "true"} if n == "shock vehicle" else {})}
+        for n, _sh, c, d, _p in LH_GROUPS
+    ]
+    _study_yaml(
+        "lh", "LH-alnespirone-01",
+        "Alnespirone-like 5-HT1A agonist vs imipramine in learned helplessness",
+        groups,
+        ["  - kind: lh", "    data: lh_trials.csv",
+         "    dv: [failures_total, failures_s1, itc_total]",
+         "    alternative: {failures_total: less, failures_s1: less}",
+         "    options: {cutoff_s: 10, criterion: 10}"],
+        ani,
+    )
+    epm = pd.read_csv(OUT / "epm_tracking.csv")
+    ani = epm.groupby("animal", sort=True)[["group"]].first().reset_index()
+    ani.insert(1, "sex", "M")
+    groups = [
+        {"name": f"'{n}'", "compound": c, "dose": d, "unit": "mg/kg", "route": "i.p.",
+         **({"control": "true"} if n == "vehicle" else {})}
+        for n, c, d, _p in EPM_GROUPS
+    ]
+    _study_yaml(
+        "epm", "EPM-azapirone-01",
+        "Buspirone-like azapirone vs diazepam in the elevated plus maze",
+        groups,
+        ["  - kind: epm", "    data: epm_tracking.csv",
+         "    dv: [open_time_pct, open_entries_pct, total_entries]",
+         "    alternative: {open_time_pct: greater, open_entries_pct: greater}",
+         "    options: {fps: 1, zones: epm_zones.yaml}"],
+        ani,
+    )
+
+
 def main() -> None:
     rng = np.random.default_rng(SEED)
     make_fst(rng)
     make_cms(rng)
     make_lh(rng)
     make_epm(rng)
+    make_studies()
     for f in sorted(OUT.glob("*")):
         if f.name.startswith(("fst_events", "fst_rater", "fst_animals", "fst_study",
-                              "fst_traces", "cms_sucrose", "lh_", "epm_")):
+                              "fst_traces", "cms_", "lh_", "epm_")):
             print(f"{f.name:24s} {f.stat().st_size / 1024:8.1f} kB")
 
 

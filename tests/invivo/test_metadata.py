@@ -24,7 +24,8 @@ def test_bundled_study_unblinds_through_codes():
     assert len(table) == 40
     assert table.groupby("group", observed=True).size().tolist() == [8] * 5
     assert s.control == "vehicle"
-    assert s.tests[0].alternative == "less"
+    assert s.tests[0].alternative_for("immobility_s") == "less"
+    assert s.tests[0].alternative_for("other") == "two-sided"
     assert s.resolve(s.tests[0].data).exists()
 
 

@@ -11,6 +11,7 @@ from preclin.invivo._agreement import (
     calculate_icc,
     calculate_kappa,
 )
+from preclin.invivo._analysis import ReadoutResult, StudyResult, analyze_study
 from preclin.invivo._anxiety import (
     calculate_epm,
     calculate_light_dark,
@@ -34,12 +35,19 @@ from preclin.invivo._metadata import (
 )
 from preclin.invivo._motion import calculate_motion_from_pose, read_motion_traces, read_pose_csv
 from preclin.invivo._sucrose import calculate_responders, calculate_sucrose_preference
+from preclin.invivo._summary import GroupSummary, calculate_cms_onset, summarize_groups
 from preclin.invivo._video import calculate_fst_from_video, calculate_motion_from_video
 
 __all__ = sorted(
     [
         "AgreementResult",
         "Animal",
+        "GroupSummary",
+        "ReadoutResult",
+        "StudyResult",
+        "analyze_study",
+        "calculate_cms_onset",
+        "summarize_groups",
         "Blinding",
         "DoseGroup",
         "Readout",

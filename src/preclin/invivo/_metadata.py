@@ -27,6 +27,7 @@ __all__ = [
     "load_study",
 ]
 
+Alternative = Literal["two-sided", "less", "greater"]
 TEST_KINDS = ("fst", "cms", "lh", "epm", "light_dark", "open_field", "vogel", "table")
 
 
@@ -95,7 +96,7 @@ class Readout(_Model):
     name: str | None = None
     format: Literal["events", "samples", "traces", "scores"] = "scores"
     dv: list[str] = Field(default_factory=list)
-    alternative: Literal["two-sided", "less", "greater"] = "two-sided"
+    alternative: Alternative | dict[str, Alternative] = "two-sided"
     options: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("dv", mode="before")
@@ -106,6 +107,12 @@ class Readout(_Model):
     @property
     def label(self) -> str:
         return self.name or self.kind
+
+    def alternative_for(self, dv: str) -> str:
+        """The declared direction for ``dv`` (two-sided unless the study file says)."""
+        if isinstance(self.alternative, str):
+            return self.alternative
+        return self.alternative.get(dv, "two-sided")
 
 
 class Study(_Model):

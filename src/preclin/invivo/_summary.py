@@ -1,0 +1,314 @@
+"""Group summaries for behavioural readouts: every test of significance via ``preclin.stats``."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from preclin.core import DataQualityWarning, InputError, Result, check_option, require_columns
+
+__all__ = ["GroupSummary", "calculate_cms_onset", "summarize_groups"]
+
+ALTERNATIVES = ("two-sided", "less", "greater")
+
+
+@dataclass(frozen=True, kw_only=True)
+class GroupSummary(Result):
+    """Mean ± SEM per group, the omnibus test, contrasts vs control, effect sizes.
+
+    Attributes
+    ----------
+    dv : str
+        The readout (e.g. ``immobility_s``).
+    group : str
+        The group column.
+    control : str or None
+        The reference group of the contrasts.
+    alternative : str
+        ``"two-sided"``, or the declared direction (``"less"``: treatment <
+        control), which makes the Dunnett comparisons one-sided.
+    describe : DataFrame
+        :func:`preclin.stats.describe`: one row per group (``n``, ``mean``,
+        ``sd``, ``sem``, ``ci_low``, ``ci_high``, ...), plus ``dose`` if known.
+    anova : DataFrame
+        :func:`preclin.stats.anova` (one-way).
+    contrasts : DataFrame
+        :func:`preclin.stats.posthoc` (Dunnett vs control) joined with
+        :func:`preclin.stats.effect_size` (Hedges' g and its CI, columns
+        ``hedges_g``, ``g_ci_low``, ``g_ci_high``); ``significant``
+        (pvalue < alpha).
+    dose_window : DataFrame or None
+        Minimum effective dose and inverted-U window from ``preclin.stats``
+        when the groups form a dose series and that function is available.
+    method : str
+        One sentence: what was tested, how, and the multiplicity control.
+    alpha : float
+    """
+
+    dv: str
+    group: str
+    control: str | None
+    alternative: str
+    describe: pd.DataFrame
+    anova: pd.DataFrame
+    contrasts: pd.DataFrame
+    dose_window: pd.DataFrame | None = None
+    method: str = ""
+    alpha: float = 0.05
+
+    def to_frame(self) -> pd.DataFrame:
+        """The mean ± SEM table with each group's contrast vs control."""
+        d = self.describe[[self.group, "n", "mean", "sem", "sd"]].copy()
+        d[self.group] = d[self.group].astype(str)
+        if self.contrasts.empty:
+            return d
+        c = self.contrasts[["group", "estimate", "pvalue", "hedges_g", "significant"]].copy()
+        c["group"] = c["group"].astype(str)
+        return d.merge(c.rename(columns={"group": self.group}), on=self.group, how="left")
+
+    def _title(self) -> str:
+        return f"{self.dv} by {self.group}"
+
+    def _summary_lines(self) -> list[str]:
+        lines = [self.method]
+        eff = self.anova.iloc[0]
+        lines.append(
+            f"One-way ANOVA: F({int(eff['df'])}, {int(self.anova.iloc[1]['df'])}) = "
+            f"{eff['statistic']:.3g}, p = {eff['pvalue']:.3g}"
+        )
+        return lines
+
+
+def _as_categorical(values: pd.Series, levels: list[Any] | None) -> pd.Series:
+    """Group column as a categorical without unused levels (order kept)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.remove_unused_categories()
+    if levels is None:
+        levels = list(pd.unique(values.dropna()))
+    return pd.Series(pd.Categorical(values, categories=levels), index=values.index)
+
+
+def _dose_of(data: pd.DataFrame, group: str, dose: str | None) -> pd.Series | None:
+    if dose is None or dose not in data.columns:
+        return None
+    per = data.groupby(group, observed=True, sort=False)[dose].agg(["nunique", "first"])
+    if (per["nunique"] > 1).any():
+        return None
+    return per["first"]
+
+
+def summarize_groups(
+    data: pd.DataFrame,
+    dv: str,
+    *,
+    group: str = "group",
+    control: Any = None,
+    alternative: str = "two-sided",
+    alpha: float = 0.05,
+    dose: str | None = None,
+    method: str = "dunnett",
+) -> GroupSummary:
+    """Mean ± SEM (n), one-way ANOVA, Dunnett vs control and Hedges' g for one readout.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per animal with ``group`` and ``dv``.
+    dv : str
+        The readout column.
+    group : str
+        The group column (its order, or category order, is kept).
+    control : optional
+        Reference group (default: the first group).
+    alternative : {"two-sided", "less", "greater"}
+        Declare a direction only if it was stated before unblinding (e.g.
+        antidepressants reduce immobility → ``"less"``); the Dunnett
+        comparisons are then one-sided.
+    alpha : float
+        Significance level for the ``significant`` flags.
+    dose : str, optional
+        Dose column; when given and the ``stats`` room offers a dose-window
+        analysis, the minimum effective dose and inverted-U window are added.
+    method : str
+        Post-hoc method of :func:`preclin.stats.posthoc` (default Dunnett).
+
+    Returns
+    -------
+    GroupSummary
+
+    Notes
+    -----
+    No statistic is computed here: :func:`preclin.stats.describe`,
+    :func:`~preclin.stats.anova`, :func:`~preclin.stats.posthoc` and
+    :func:`~preclin.stats.effect_size` do the work (and carry the R checks).
+
+    Examples
+    --------
+    >>> from preclin.datasets import load_example
+    >>> s = summarize_groups(load_example("fst_groups"), "immobility_s",
+    ...                      control="vehicle", alternative="less")
+    >>> s.contrasts.set_index("group")["significant"].to_dict()
+    {'1mg/kg': False, '3mg/kg': False, '10mg/kg': True, 'imipramine': True}
+    """
+    from preclin import stats
+
+    check_option("alternative", alternative, ALTERNATIVES)
+    require_columns(data, [group, dv])
+    frame = data.copy()
+    frame = frame[frame[dv].notna()] if frame[dv].dtype.kind == "f" else frame
+    levels = (
+        list(frame[group].cat.categories)
+        if isinstance(frame[group].dtype, pd.CategoricalDtype)
+        else list(pd.unique(frame[group]))
+    )
+    present = [lv for lv in levels if (frame[group] == lv).any()]
+    if control is None:
+        control = present[0] if present else None
+    if control not in present:
+        check_option("control", control, present)
+    frame[group] = _as_categorical(frame[group], present)
+    desc = stats.describe(frame, dv, by=group)
+    doses = _dose_of(frame, group, dose)
+    if doses is not None:
+        desc["dose"] = doses.reindex(desc[group]).to_numpy()
+    table = stats.anova(frame, dv, group)
+    ph = stats.posthoc(frame, dv, group, method=method, control=control, alternative=alternative)
+    es = stats.effect_size(frame, dv, group, control=control, kind="hedges")
+    es = es.rename(columns={"estimate": "hedges_g", "ci_low": "g_ci_low", "ci_high": "g_ci_high"})
+    ph["group"] = ph["group"].astype(str)
+    es["group"] = es["group"].astype(str)
+    contrasts = ph.merge(
+        es[["group", "hedges_g", "g_ci_low", "g_ci_high"]], on="group", how="left"
+    )
+    contrasts["significant"] = contrasts["pvalue"] < alpha
+    window = None
+    finder = getattr(stats, "dose_window", None)
+    if doses is not None and finder is not None and dose is not None:
+        try:
+            window = finder(frame, dv, dose, control=control, alternative=alternative)
+        except InputError as exc:
+            warnings.warn(f"no dose window for {dv}: {exc}", DataQualityWarning, stacklevel=2)
+    side = {"two-sided": "two-sided", "less": "one-sided (group < control, declared)",
+            "greater": "one-sided (group > control, declared)"}[alternative]  # fmt: skip
+    text = (
+        f"One-way ANOVA, then {method} comparisons of each group with {control!s} "
+        f"({side}), family-wise error controlled at alpha = {alpha:g} across "
+        f"{len(present) - 1} comparisons; Hedges' g with noncentral-t 95% CIs."
+    )
+    return GroupSummary(
+        dv=dv,
+        group=group,
+        control=str(control),
+        alternative=alternative,
+        describe=desc,
+        anova=table,
+        contrasts=contrasts,
+        dose_window=window,
+        method=text,
+        alpha=alpha,
+    )
+
+
+def calculate_cms_onset(
+    data: pd.DataFrame,
+    *,
+    dv: str = "preference_pct",
+    group: str = "group",
+    week: str = "week",
+    control: Any = None,
+    weeks: list[float] | None = None,
+    alternative: str = "greater",
+    alpha: float = 0.05,
+    sustained: bool = True,
+) -> pd.DataFrame:
+    """Onset of action: the first week each treatment differs from the stressed vehicle.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per animal and week (output of
+        :func:`calculate_sucrose_preference` with a ``group`` column).
+    dv : str
+        The weekly readout.
+    group, week : str
+        Column names.
+    control : optional
+        The stressed vehicle group.
+    weeks : list of float, optional
+        Treatment weeks to test (default: all weeks in the data).
+    alternative : str
+        Direction declared for the contrasts (default ``"greater"``: the
+        treatment restores preference above the stressed vehicle).
+    alpha : float
+        Significance level.
+    sustained : bool
+        Onset = first week from which the group stays significant to the last
+        tested week (default), rather than the first significant week.
+
+    Returns
+    -------
+    DataFrame
+        One row per treatment group: ``group``, ``onset_week`` (NaN if
+        never), ``weeks_significant`` (list), ``n_weeks_tested``,
+        ``multiplicity`` (a sentence).
+
+    Notes
+    -----
+    Each week is a separate Dunnett family (:func:`preclin.stats.posthoc`):
+    the family-wise error is controlled across groups within a week, **not**
+    across weeks; the ``sustained`` rule guards against a single chance week.
+    The weekly p-values are in ``attrs["weekly"]``.
+    """
+    from preclin import stats
+
+    require_columns(data, [dv, group, week])
+    check_option("alternative", alternative, ALTERNATIVES)
+    frame = data[data[dv].notna()].copy()
+    all_weeks = sorted(frame[week].unique()) if weeks is None else list(weeks)
+    if control is None:
+        raise InputError("Invalid `control`: got None, must name the stressed vehicle group.")
+    rows = []
+    for w in all_weeks:  # a handful of weeks: one Dunnett family per week
+        sub = frame[frame[week] == w].copy()
+        sub[group] = _as_categorical(sub[group], None)
+        if sub.empty:
+            raise InputError(f"Invalid `weeks`: no data in week {w}.")
+        ph = stats.posthoc(sub, dv, group, control=control, alternative=alternative)
+        rows.append(ph.assign(week=w))
+    weekly = pd.concat(rows, ignore_index=True)
+    weekly["significant"] = weekly["pvalue"] < alpha
+    sig = weekly.pivot(index="group", columns="week", values="significant").reindex(
+        columns=all_weeks
+    )
+    f = sig.fillna(False).to_numpy(dtype=bool)  # groups × weeks
+    n_w = len(all_weeks)
+    wk_arr = np.asarray(all_weeks, dtype=float)
+    if sustained:
+        any_miss = (~f).any(axis=1)
+        last_miss = n_w - 1 - np.argmax(~f[:, ::-1], axis=1)
+        start = np.where(any_miss, last_miss + 1, 0)
+    else:
+        start = np.where(f.any(axis=1), np.argmax(f, axis=1), n_w)
+    onset = np.where(start < n_w, wk_arr[np.minimum(start, n_w - 1)], np.nan)
+    out = pd.DataFrame(
+        {
+            "group": [str(g) for g in sig.index],
+            "onset_week": onset,
+            "weeks_significant": [list(wk_arr[row]) for row in f],
+            "n_weeks_tested": n_w,
+        }
+    )
+    result = out
+    order = [str(v) for v in pd.unique(weekly["group"].astype(str))]
+    result = result.set_index("group").loc[order].reset_index()
+    result["multiplicity"] = (
+        f"Dunnett vs {control} within each week ({alternative}); no adjustment across "
+        f"{len(all_weeks)} weeks"
+        + ("; onset = first week of a significant run to the end" if sustained else "")
+    )
+    result.attrs["weekly"] = weekly
+    return result
