@@ -2,6 +2,7 @@
 functions on long-format DataFrames, returning tidy DataFrames)."""
 
 # -- section: groups (describe, one-way, post-hoc, two-way, repeated) --------
+from preclin.stats._batch import BatchAnovaDunnett, calculate_anova_dunnett
 from preclin.stats._describe import describe
 from preclin.stats._oneway import (
     anova,
@@ -35,9 +36,11 @@ from preclin.stats._power import (
 __all__: list[str] = sorted(
     [
         # -- groups names --
+        "BatchAnovaDunnett",
         "anova",
         "anova2",
         "brown_forsythe_anova",
+        "calculate_anova_dunnett",
         "describe",
         "homoscedasticity",
         "kruskal",

@@ -79,6 +79,10 @@ def dunnett_sf(
         c = -c
     if alternative == "two-sided":
         c = np.abs(c)
+    power = 1.0
+    if lam.ndim == 1 and lam.size > 1 and np.all(lam == lam[0]):
+        # equal λ (balanced design): the product of q equal factors is a power
+        power, lam = float(lam.size), lam[:1]
     s, ws = _s_nodes(float(df))
     z, wz = _z_nodes()
     r = np.sqrt(1.0 - lam**2)
@@ -90,7 +94,7 @@ def dunnett_sf(
         q = special.ndtr((-cs + lz) / r_e)
         if alternative == "two-sided":
             q = q + special.ndtr((-cs - lz) / r_e)
-        tail = -np.expm1(np.log1p(-np.minimum(q, 1.0)).sum(axis=-1))
+        tail = -np.expm1(power * np.log1p(-np.minimum(q, 1.0)).sum(axis=-1))
     p = np.einsum("...ij,i,j->...", tail, ws, wz)
     return np.clip(p, 0.0, 1.0)
 
@@ -106,25 +110,32 @@ def dunnett_sf_grid(
     scale Φ⁻¹(p)). Statistics beyond the grid are evaluated directly.
     Interpolation error about 1e-7 (checked in the tests against direct evaluation).
     """
-    from scipy.interpolate import PchipInterpolator
-
     c = np.asarray(c, dtype=float)
     x = np.abs(c) if alternative == "two-sided" else (-c if alternative == "less" else c)
+    side = "greater" if alternative != "two-sided" else alternative
     lam = np.full(q, np.sqrt(0.5))
-    lo = 0.0 if alternative == "two-sided" else -8.0
-    hi = 12.0 if not np.isfinite(df) or df > 30 else 40.0
-    # denser where p changes fastest: uniform in sqrt-space of (c - lo)
-    knots = lo + (hi - lo) * np.linspace(0.0, 1.0, grid) ** 1.5
-    p_knots = dunnett_sf(knots, lam, df, "greater" if alternative != "two-sided" else alternative)
-    good = (p_knots > 1e-300) & (p_knots < 1.0)
-    # on the normal-quantile scale of p the curve is nearly a straight line
-    interp = PchipInterpolator(knots[good], -special.ndtri(p_knots[good]), extrapolate=False)
+    interp, first, last = _grid(q, float(df), side, grid)
     out = np.empty_like(x)
-    inside = (x >= knots[good][0]) & (x <= knots[good][-1])
+    inside = (x >= first) & (x <= last)
     out[inside] = special.ndtr(-interp(x[inside]))
     rest = ~inside
     if rest.any():
-        out[rest] = dunnett_sf(
-            x[rest], lam, df, "greater" if alternative != "two-sided" else alternative
-        )
+        out[rest] = dunnett_sf(x[rest], lam, df, side)
     return np.clip(out, 0.0, 1.0)
+
+
+@lru_cache(maxsize=32)
+def _grid(q: int, df: float, side: str, grid: int):  # type: ignore[no-untyped-def]
+    """Monotone interpolant of Φ⁻¹(p) against c for one (q, df, side), cached."""
+    from scipy.interpolate import PchipInterpolator
+
+    lam = np.full(q, np.sqrt(0.5))
+    lo = 0.0 if side == "two-sided" else -8.0
+    hi = 12.0 if not np.isfinite(df) or df > 30 else 40.0
+    # denser where p changes fastest: uniform in sqrt-space of (c - lo)
+    knots = lo + (hi - lo) * np.linspace(0.0, 1.0, grid) ** 1.5
+    p_knots = dunnett_sf(knots, lam, df, side)
+    good = (p_knots > 1e-300) & (p_knots < 1.0)
+    # on the normal-quantile scale of p the curve is nearly a straight line
+    interp = PchipInterpolator(knots[good], -special.ndtri(p_knots[good]), extrapolate=False)
+    return interp, float(knots[good][0]), float(knots[good][-1])
