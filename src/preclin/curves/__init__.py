@@ -5,6 +5,9 @@ names (bottom, top, hill with its sign giving the direction, ec50)."""
 from preclin.curves._models import MODELS, ModelSpec, get_model
 
 # -- section: engine (fit_curve, fit_curves, CurveFit) ------------------------
+# isort: split
+from preclin.curves import _prism  # registers the Prism bell-shaped / biphasic models
+
 # -- end section: engine --
 
 # -- section: inference (potency CIs, relative potency, comparison, global, quantal)

@@ -1,0 +1,568 @@
+"""Batched Levenberg–Marquardt least squares for concentration–response curves.
+
+One Numba kernel fits many curves at once: the data are ragged and
+concatenated (CSR style: ``x``, ``y`` and ``starts`` offsets, curve ``i`` is
+``x[starts[i]:starts[i + 1]]``), the loop over curves is a ``prange``, and
+every curve gets, without any Python work of its own:
+
+* data-driven starting values (:mod:`preclin.curves._start`);
+* a Levenberg–Marquardt fit (Marquardt's diagonal scaling, λ ÷ 10 on
+  success, × 10 on failure) of the free parameters on the internal scale
+  (log e for location parameters, so e > 0);
+* convergence as in R ``nls`` / Bates & Watts: the relative offset
+  (the predicted relative RSS reduction of the next Gauss–Newton step,
+  gᵀ(JᵀJ)⁻¹g / RSS) below ``tol²``, or an exact fit, or a relative RSS
+  change below 1e-12 together with a relative parameter change below 1e-10;
+* a fallback for curves whose first fit failed: restarts from a grid of
+  EC50 (5 points across the tested log range) × Hill (0.5, 1, 2, 4 with the
+  start's sign) starts, keeping the converged fit with the smallest RSS;
+* the Gauss–Newton covariance σ²(JᵀJ)⁻¹ and, on request, the observed
+  Hessian one 2σ²H⁻¹ with H the Hessian of the RSS (second derivatives by
+  central differences of the analytic Jacobian), both on the internal scale;
+* the 1-norm condition number of the correlation-scaled JᵀJ (∞ if singular),
+  the RSS of the constant model (for the flatness F test) and the tested
+  concentration range.
+
+:func:`fit_arrays` is the Python entry point (validation is the caller's job).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from numba import get_num_threads, njit, prange
+
+from preclin.curves._kernels import FAMILY_CODES, LOG_SLOTS, N_FULL, eval_point
+from preclin.curves._start import dose_means, start_values
+
+__all__ = ["STATUS_MESSAGES", "fit_arrays"]
+
+# status codes → messages (0 = converged)
+STATUS_MESSAGES = {
+    0: "",
+    1: "iteration limit reached without convergence",
+    2: "no further decrease of the residual sum of squares; not at a stationary point",
+    3: "the model gives non-finite values at the starting point",
+    4: "fewer data points than free parameters",
+    5: "fewer distinct concentrations than needed to estimate the curve",
+}
+
+_TINY = 1e-300
+
+
+@njit(cache=True)
+def _accumulate_ll4(x, lx, y, lo, hi, free_idx, q, A, g):
+    """Fast path of :func:`_accumulate` for LL.2–LL.4 without weights (scalar sums)."""
+    b = q[0]
+    c = q[1]
+    d = q[2]
+    le = q[3]
+    dc = d - c
+    a00 = a10 = a11 = a20 = a21 = a22 = a30 = a31 = a32 = a33 = 0.0
+    g0 = g1 = g2 = g3 = 0.0
+    rss = 0.0
+    for i in range(lo, hi):
+        if x[i] > 0.0:
+            lxe = lx[i] - le
+            u = b * lxe
+            u = min(max(u, -700.0), 700.0)
+            if u >= 0.0:
+                t = math.exp(-u)
+                inv = 1.0 / (1.0 + t)
+                sp = inv
+                sn = t * inv
+            else:
+                t = math.exp(u)
+                inv = 1.0 / (1.0 + t)
+                sp = t * inv
+                sn = inv
+            dg = -dc * sp * sn
+            j0 = dg * lxe
+            j3 = -dg * b
+        else:
+            sn = 1.0 if b > 0.0 else (0.0 if b < 0.0 else 0.5)
+            j0 = 0.0
+            j3 = 0.0
+        j1 = 1.0 - sn
+        j2 = sn
+        r = y[i] - (c + dc * sn)
+        rss += r * r
+        g0 += j0 * r
+        g1 += j1 * r
+        g2 += j2 * r
+        g3 += j3 * r
+        a00 += j0 * j0
+        a10 += j1 * j0
+        a11 += j1 * j1
+        a20 += j2 * j0
+        a21 += j2 * j1
+        a22 += j2 * j2
+        a30 += j3 * j0
+        a31 += j3 * j1
+        a32 += j3 * j2
+        a33 += j3 * j3
+    pf = free_idx.shape[0]
+    if pf == 4:
+        A[0, 0] = a00
+        A[1, 0] = A[0, 1] = a10
+        A[1, 1] = a11
+        A[2, 0] = A[0, 2] = a20
+        A[2, 1] = A[1, 2] = a21
+        A[2, 2] = a22
+        A[3, 0] = A[0, 3] = a30
+        A[3, 1] = A[1, 3] = a31
+        A[3, 2] = A[2, 3] = a32
+        A[3, 3] = a33
+        g[0] = g0
+        g[1] = g1
+        g[2] = g2
+        g[3] = g3
+        return rss
+    full = np.empty((4, 4))
+    full[0, 0] = a00
+    full[1, 0] = full[0, 1] = a10
+    full[1, 1] = a11
+    full[2, 0] = full[0, 2] = a20
+    full[2, 1] = full[1, 2] = a21
+    full[2, 2] = a22
+    full[3, 0] = full[0, 3] = a30
+    full[3, 1] = full[1, 3] = a31
+    full[3, 2] = full[2, 3] = a32
+    full[3, 3] = a33
+    gf = (g0, g1, g2, g3)
+    for a in range(pf):
+        g[a] = gf[free_idx[a]]
+        for bb in range(pf):
+            A[a, bb] = full[free_idx[a], free_idx[bb]]
+    return rss
+
+
+@njit(cache=True)
+def _accumulate(fam, x, lx, y, sw, has_w, lo, hi, free_idx, q, jrow, A, g):
+    """RSS at q; A = JᵀWJ and g = JᵀWr over the free parameters."""
+    pf = free_idx.shape[0]
+    jk = 2 if free_idx[pf - 1] == 4 else 1
+    if fam == 0 and jk == 1 and not has_w and q[4] == 1.0:
+        return _accumulate_ll4(x, lx, y, lo, hi, free_idx, q, A, g)
+    for a in range(pf):
+        g[a] = 0.0
+        for b in range(pf):
+            A[a, b] = 0.0
+    rss = 0.0
+    for i in range(lo, hi):
+        f = eval_point(fam, x[i], lx[i], q, jrow, jk)
+        r = y[i] - f
+        if has_w:
+            w = sw[i]
+            r *= w
+            for a in range(pf):
+                jrow[free_idx[a]] *= w
+        rss += r * r
+        for a in range(pf):
+            ja = jrow[free_idx[a]]
+            g[a] += ja * r
+            for b in range(a + 1):
+                A[a, b] += ja * jrow[free_idx[b]]
+    for a in range(pf):
+        for b in range(a):
+            A[b, a] = A[a, b]
+    return rss
+
+
+@njit(cache=True)
+def _cholesky_solve(M, rhs, L, out):
+    """Solve M out = rhs for SPD M (p ≤ 7); False if M is not positive definite."""
+    p = M.shape[0]
+    for i in range(p):
+        for j in range(i + 1):
+            s = M[i, j]
+            for k in range(j):
+                s -= L[i, k] * L[j, k]
+            if i == j:
+                if not (s > 0.0) or not math.isfinite(s):
+                    return False
+                L[i, i] = math.sqrt(s)
+            else:
+                L[i, j] = s / L[j, j]
+    for i in range(p):
+        s = rhs[i]
+        for k in range(i):
+            s -= L[i, k] * out[k]
+        out[i] = s / L[i, i]
+    for i in range(p - 1, -1, -1):
+        s = out[i]
+        for k in range(i + 1, p):
+            s -= L[k, i] * out[k]
+        out[i] = s / L[i, i]
+    return True
+
+
+@njit(cache=True)
+def _inverse(M, L, out, tmp, e):
+    """out = M⁻¹ for SPD M; False if not positive definite."""
+    p = M.shape[0]
+    for j in range(p):
+        for i in range(p):
+            e[i] = 1.0 if i == j else 0.0
+        if not _cholesky_solve(M, e, L, tmp):
+            return False
+        for i in range(p):
+            out[i, j] = tmp[i]
+    return True
+
+
+@njit(cache=True)
+def _cond_scaled(A, inv):
+    """1-norm condition number of the unit-diagonal scaling of A, given A⁻¹."""
+    p = A.shape[0]
+    na = 0.0
+    ni = 0.0
+    for j in range(p):
+        ca = 0.0
+        ci = 0.0
+        for i in range(p):
+            s = math.sqrt(A[i, i] * A[j, j])
+            ca += abs(A[i, j]) / s
+            ci += abs(inv[i, j]) * s
+        na = max(na, ca)
+        ni = max(ni, ci)
+    c = na * ni
+    return c if math.isfinite(c) else np.inf
+
+
+@njit(cache=True)
+def _lm(fam, x, lx, y, sw, has_w, lo, hi, free_idx, q, maxit, tol2, ws):
+    """Levenberg–Marquardt from q (updated in place). Returns (status, rss, iterations)."""
+    pf = free_idx.shape[0]
+    jrow, A, g, At, gt, M, L, dlt, qt = ws
+    rss = _accumulate(fam, x, lx, y, sw, has_w, lo, hi, free_idx, q, jrow, A, g)
+    if not math.isfinite(rss):
+        return 3, rss, 0
+    scale = 0.0
+    for i in range(lo, hi):
+        scale += y[i] * y[i]
+    lam = 1e-3
+    for it in range(maxit):
+        if rss <= 1e-28 * (scale + _TINY):
+            return 0, rss, it
+        dmax = 0.0
+        for a in range(pf):
+            dmax = max(dmax, A[a, a])
+        floor = 1e-12 * dmax + _TINY
+        for a in range(pf):
+            for b in range(pf):
+                M[a, b] = A[a, b]
+            M[a, a] += lam * max(A[a, a], floor)
+        if not _cholesky_solve(M, g, L, dlt):
+            lam *= 10.0
+            if lam > 1e16:
+                return 2, rss, it
+            continue
+        pred = 0.0
+        for a in range(pf):
+            pred += g[a] * dlt[a]
+        if lam <= 1e-2 and pred <= tol2 * rss:
+            return 0, rss, it
+        for j in range(q.shape[0]):
+            qt[j] = q[j]
+        for a in range(pf):
+            qt[free_idx[a]] += dlt[a]
+        rss_t = _accumulate(fam, x, lx, y, sw, has_w, lo, hi, free_idx, qt, jrow, At, gt)
+        if math.isfinite(rss_t) and rss_t <= rss:
+            small = True
+            for a in range(pf):
+                k = free_idx[a]
+                if abs(dlt[a]) > 1e-10 * (abs(qt[k]) + 1e-10):
+                    small = False
+            rel = (rss - rss_t) / (rss_t + _TINY)
+            for j in range(q.shape[0]):
+                q[j] = qt[j]
+            for a in range(pf):
+                g[a] = gt[a]
+                for b in range(pf):
+                    A[a, b] = At[a, b]
+            rss = rss_t
+            if small and rel <= 1e-12:
+                return 0, rss, it + 1
+            lam = max(lam * 0.1, 1e-12)
+        else:
+            lam *= 10.0
+            if lam > 1e16:
+                # stalled: accept if the Gauss-Newton offset is nls-small (1e-5)
+                for a in range(pf):
+                    for b in range(pf):
+                        M[a, b] = A[a, b]
+                if _cholesky_solve(M, g, L, dlt):
+                    pred = 0.0
+                    for a in range(pf):
+                        pred += g[a] * dlt[a]
+                    if pred <= 1e-10 * rss:
+                        return 0, rss, it + 1
+                return 2, rss, it + 1
+    return 1, rss, maxit
+
+
+@njit(cache=True)
+def _hessian_part(fam, x, lx, y, sw, has_w, lo, hi, free_idx, q, jrow, jrow2, qt, M):
+    """M = Σ w r ∇²f over free parameters, by central differences of the Jacobian."""
+    pf = free_idx.shape[0]
+    for a in range(pf):
+        for b in range(pf):
+            M[a, b] = 0.0
+    for a in range(pf):
+        k = free_idx[a]
+        h = 1e-5 * max(abs(q[k]), 0.1)
+        for i in range(lo, hi):
+            f = eval_point(fam, x[i], lx[i], q, jrow, 0)
+            r = y[i] - f
+            w = sw[i] * sw[i] if has_w else 1.0
+            for j in range(q.shape[0]):
+                qt[j] = q[j]
+            qt[k] = q[k] + h
+            eval_point(fam, x[i], lx[i], qt, jrow, 2)
+            qt[k] = q[k] - h
+            eval_point(fam, x[i], lx[i], qt, jrow2, 2)
+            for b in range(pf):
+                kb = free_idx[b]
+                M[a, b] += w * r * (jrow[kb] - jrow2[kb]) / (2.0 * h)
+    for a in range(pf):
+        for b in range(a):
+            s = 0.5 * (M[a, b] + M[b, a])
+            M[a, b] = s
+            M[b, a] = s
+
+
+@njit(cache=True, parallel=True)
+def _fit_kernel(
+    fam, x, lx, y, sw, has_w, starts, free_idx, free_mask, qfix, maxit, tol2, hess, grid,
+    nthreads, out_q, out_cov, out_covh, out_rss, out_status, out_iter, out_rss0, out_cond,
+    out_xlo, out_xhi, out_ndist,
+):  # fmt: skip
+    ncurve = starts.shape[0] - 1
+    p = qfix.shape[0]
+    pf = free_idx.shape[0]
+    nblk = min(ncurve, 16 * nthreads)
+    for blk in prange(nblk):
+        c0 = blk * ncurve // nblk
+        c1 = (blk + 1) * ncurve // nblk
+        maxn = 1
+        for i in range(c0, c1):
+            maxn = max(maxn, starts[i + 1] - starts[i])
+        ux = np.empty(maxn)
+        uy = np.empty(maxn)
+        jrow = np.empty(p)
+        jrow2 = np.empty(p)
+        A = np.empty((pf, pf))
+        g = np.empty(pf)
+        At = np.empty((pf, pf))
+        gt = np.empty(pf)
+        M = np.empty((pf, pf))
+        L = np.zeros((pf, pf))
+        dlt = np.empty(pf)
+        qt = np.empty(p)
+        ws = (jrow, A, g, At, gt, M, L, dlt, qt)
+        q = np.empty(p)
+        q0 = np.empty(p)
+        best = np.empty(p)
+        inv = np.empty((pf, pf))
+        tmp = np.empty(pf)
+        ev = np.empty(pf)
+        for ci in range(c0, c1):
+            lo = starts[ci]
+            hi = starts[ci + 1]
+            n = hi - lo
+            for j in range(p):
+                out_q[ci, j] = np.nan
+            out_rss[ci] = np.nan
+            out_cond[ci] = np.nan
+            out_iter[ci] = 0
+            # constant model and range
+            sw_sum = 0.0
+            sy = 0.0
+            for i in range(lo, hi):
+                w = sw[i] * sw[i] if has_w else 1.0
+                sw_sum += w
+                sy += w * y[i]
+            ybar = sy / sw_sum if sw_sum > 0 else np.nan
+            r0 = 0.0
+            for i in range(lo, hi):
+                w = sw[i] * sw[i] if has_w else 1.0
+                r0 += w * (y[i] - ybar) ** 2
+            out_rss0[ci] = r0
+            m = dose_means(x, y, lo, hi, ux, uy) if n > 0 else 0
+            out_ndist[ci] = m
+            xlo = np.inf
+            for k in range(m):
+                if ux[k] > 0.0:
+                    xlo = ux[k]
+                    break
+            out_xlo[ci] = xlo
+            out_xhi[ci] = ux[m - 1] if m > 0 else np.nan
+            if n < pf or n == 0:
+                out_status[ci] = 4
+                continue
+            if m < 2 or (p <= 5 and m < 3 and pf > 2):
+                out_status[ci] = 5
+                continue
+            start_values(fam, ux, uy, m, free_mask, qfix, q0)
+            for j in range(p):
+                q[j] = q0[j]
+            status, rss, nit = _lm(fam, x, lx, y, sw, has_w, lo, hi, free_idx, q, maxit, tol2, ws)
+            total_it = nit
+            if status != 0 and grid:
+                best_rss = rss if math.isfinite(rss) else np.inf
+                best_status = status
+                for j in range(p):
+                    best[j] = q[j]
+                llo = math.log(xlo) if math.isfinite(xlo) else 0.0
+                lhi = math.log(out_xhi[ci]) if out_xhi[ci] > 0 else llo
+                for gi in range(5):
+                    for hj in range(4):
+                        for j in range(p):
+                            q[j] = q0[j]
+                        if fam <= 3:
+                            if free_mask[3]:
+                                q[3] = llo + (lhi - llo) * gi / 4.0
+                            if free_mask[0]:
+                                q[0] = q0[0] * (0.5, 1.0, 2.0, 4.0)[hj]
+                            elif hj > 0:
+                                continue
+                        else:
+                            if not (free_mask[3] and free_mask[4]):
+                                continue
+                            q[3] = llo + (lhi - llo) * gi / 5.0
+                            q[4] = q[3] + (lhi - llo) * (hj + 1) / 5.0
+                        st, rs, nit = _lm(
+                            fam, x, lx, y, sw, has_w, lo, hi, free_idx, q, maxit, tol2, ws
+                        )
+                        total_it += nit
+                        better = math.isfinite(rs) and (
+                            (st == 0 and (best_status != 0 or rs < best_rss))
+                            or (st != 0 and best_status != 0 and rs < best_rss)
+                        )
+                        if better:
+                            best_rss = rs
+                            best_status = st
+                            for j in range(p):
+                                best[j] = q[j]
+                for j in range(p):
+                    q[j] = best[j]
+                status = best_status
+                rss = _accumulate(fam, x, lx, y, sw, has_w, lo, hi, free_idx, q, jrow, A, g)
+            else:
+                # A, g are those at q after _lm; recompute to be safe
+                rss = _accumulate(fam, x, lx, y, sw, has_w, lo, hi, free_idx, q, jrow, A, g)
+            out_status[ci] = status
+            out_iter[ci] = total_it
+            out_rss[ci] = rss
+            for j in range(p):
+                out_q[ci, j] = q[j]
+            df = n - pf
+            sig2 = rss / df if df > 0 else np.nan
+            for a in range(pf):
+                for b in range(pf):
+                    out_cov[ci, a, b] = np.nan
+                    out_covh[ci, a, b] = np.nan
+            if not math.isfinite(rss):
+                continue
+            out_cond[ci] = np.inf
+            if _inverse(A, L, inv, tmp, ev):
+                out_cond[ci] = _cond_scaled(A, inv)
+                for a in range(pf):
+                    for b in range(pf):
+                        out_cov[ci, a, b] = sig2 * inv[a, b]
+            if hess:
+                _hessian_part(fam, x, lx, y, sw, has_w, lo, hi, free_idx, q, jrow, jrow2, qt, M)
+                for a in range(pf):
+                    for b in range(pf):
+                        M[a, b] = A[a, b] - M[a, b]
+                if _inverse(M, L, inv, tmp, ev):
+                    for a in range(pf):
+                        for b in range(pf):
+                            out_covh[ci, a, b] = sig2 * inv[a, b]
+
+
+def fit_arrays(
+    family: str,
+    x: np.ndarray,
+    y: np.ndarray,
+    starts: np.ndarray,
+    free: np.ndarray,
+    qfix: np.ndarray,
+    *,
+    weights: np.ndarray | None = None,
+    hessian: bool = False,
+    maxit: int = 200,
+    tol: float = 1e-7,
+    grid: bool = True,
+) -> dict[str, Any]:
+    """Fit every curve of a CSR batch; all outputs on the internal scale.
+
+    Parameters
+    ----------
+    family : str
+        "ll5", "w1", "w2", "bc5", "bell" or "biphasic".
+    x, y : ndarray
+        Concatenated concentrations (≥ 0) and responses (finite).
+    starts : ndarray of int64
+        Offsets, length n_curves + 1.
+    free : ndarray of bool
+        Which entries of the full vector are estimated.
+    qfix : ndarray
+        Internal values (log for location parameters) of the fixed entries.
+    weights : ndarray, optional
+        Case weights (the RSS is Σ w r²).
+    hessian : bool
+        Also compute the observed-Hessian covariance.
+    maxit, tol, grid
+        Iteration limit, relative-offset tolerance, grid restarts for failures.
+
+    Returns
+    -------
+    dict
+        ``q`` (n, p), ``cov`` / ``cov_hessian`` (n, pf, pf), ``rss``, ``rss0``,
+        ``status``, ``iterations``, ``cond``, ``xlo`` (lowest positive x),
+        ``xhi``, ``n_distinct``, ``n``.
+    """
+    fam = FAMILY_CODES[family]
+    x = np.ascontiguousarray(x, dtype=np.float64)
+    y = np.ascontiguousarray(y, dtype=np.float64)
+    starts = np.ascontiguousarray(starts, dtype=np.int64)
+    with np.errstate(divide="ignore"):
+        lx = np.log(x)
+    free = np.ascontiguousarray(free, dtype=np.bool_)
+    free_idx = np.flatnonzero(free).astype(np.int64)
+    qfix = np.ascontiguousarray(qfix, dtype=np.float64)
+    has_w = weights is not None
+    sw = np.sqrt(np.ascontiguousarray(weights, dtype=np.float64)) if has_w else np.empty(0)
+    n = starts.size - 1
+    p = N_FULL[family]
+    pf = free_idx.size
+    out = {
+        "q": np.empty((n, p)),
+        "cov": np.empty((n, pf, pf)),
+        "cov_hessian": np.empty((n, pf, pf)),
+        "rss": np.empty(n),
+        "status": np.empty(n, dtype=np.int8),
+        "iterations": np.empty(n, dtype=np.int32),
+        "rss0": np.empty(n),
+        "cond": np.empty(n),
+        "xlo": np.empty(n),
+        "xhi": np.empty(n),
+        "n_distinct": np.empty(n, dtype=np.int32),
+    }
+    if n > 0:
+        _fit_kernel(
+            fam, x, lx, y, sw, has_w, starts, free_idx, free, qfix, int(maxit), float(tol) ** 2,
+            bool(hessian), bool(grid), int(get_num_threads()),
+            out["q"], out["cov"], out["cov_hessian"], out["rss"], out["status"],
+            out["iterations"], out["rss0"], out["cond"], out["xlo"], out["xhi"],
+            out["n_distinct"],
+        )  # fmt: skip
+    if not hessian:
+        out["cov_hessian"][:] = np.nan
+    out["n"] = np.diff(starts)
+    out["log_slots"] = LOG_SLOTS[family]
+    return out
