@@ -126,12 +126,11 @@ def _units_ok(units: pd.Series, file: str | None, rows: np.ndarray, column: str)
 
     from preclin.core.units import normalise_unit, ureg
 
-    for pos, unit in enumerate(units):
-        if unit is None:
-            continue
+    for unit in units.dropna().unique():  # one pint parse per distinct unit
         try:
             ureg().parse_units(normalise_unit(unit))
         except (pint.errors.PintError, AttributeError, TypeError, ValueError, AssertionError):
+            pos = int(np.flatnonzero((units == unit).to_numpy())[0])
             _fail(
                 f"unit {unit!r} is not a unit pint can convert",
                 file,
@@ -262,7 +261,7 @@ def _compounds(out: pd.DataFrame, file: str | None, rows: np.ndarray, _mm: Mappi
 def _affinities(out: pd.DataFrame, file: str | None, rows: np.ndarray, mm: Mapping) -> None:
     from preclin.core.units import convert, dimension_of
 
-    for pos, p in enumerate(out["parameter"]):
+    for pos, p in enumerate(out["parameter"].tolist()):
         if p not in P_PARAMETERS + LINEAR_PARAMETERS:
             _fail(
                 f"parameter {p!r} is not an affinity or potency",
@@ -289,13 +288,14 @@ def _affinities(out: pd.DataFrame, file: str | None, rows: np.ndarray, mm: Mappi
     num = parsed["num"].to_numpy(dtype=float)
     molar = np.full(len(out), np.nan)
     is_p = out["parameter"].isin(P_PARAMETERS).to_numpy()
+    units = out["unit"].tolist()
+    params = out["parameter"].tolist()
     for p_pos in np.flatnonzero(is_p):
         pos = int(p_pos)
-        unit = out["unit"].iloc[pos]
+        unit = units[pos]
         if unit is not None and unit.strip() not in ("", "-log M", "log M"):
             _fail(
-                f"{out['parameter'].iloc[pos]} is on the -log10(M) scale and takes no unit, "
-                f"got {unit!r}",
+                f"{params[pos]} is on the -log10(M) scale and takes no unit, got {unit!r}",
                 file,
                 rows[pos],
                 "unit",
