@@ -18,10 +18,18 @@ from preclin.invivo._anxiety import (
     calculate_open_field,
     calculate_zone_times,
 )
+from preclin.invivo._figures import (
+    calculate_time_course,
+    plot_bland_altman,
+    plot_dose_response,
+    plot_groups,
+    plot_study,
+    plot_time_course,
+)
 from preclin.invivo._fst import (
+    calculate_fst_bins,
     calculate_fst_from_events,
     calculate_fst_from_samples,
-    calculate_fst_from_traces,
 )
 from preclin.invivo._lh import calculate_lh_scores, fit_lh_binomial
 from preclin.invivo._metadata import (
@@ -36,6 +44,7 @@ from preclin.invivo._metadata import (
 from preclin.invivo._motion import calculate_motion_from_pose, read_motion_traces, read_pose_csv
 from preclin.invivo._sucrose import calculate_responders, calculate_sucrose_preference
 from preclin.invivo._summary import GroupSummary, calculate_cms_onset, summarize_groups
+from preclin.invivo._traces import calculate_fst_from_traces
 from preclin.invivo._video import calculate_fst_from_video, calculate_motion_from_video
 
 __all__ = sorted(
@@ -55,6 +64,7 @@ __all__ = sorted(
         "Study",
         "calculate_agreement",
         "calculate_epm",
+        "calculate_fst_bins",
         "calculate_fst_from_events",
         "calculate_fst_from_samples",
         "calculate_fst_from_traces",
@@ -68,6 +78,12 @@ __all__ = sorted(
         "calculate_open_field",
         "calculate_responders",
         "calculate_sucrose_preference",
+        "calculate_time_course",
+        "plot_bland_altman",
+        "plot_dose_response",
+        "plot_groups",
+        "plot_study",
+        "plot_time_course",
         "calculate_zone_times",
         "fit_lh_binomial",
         "load_study",

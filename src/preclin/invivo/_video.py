@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 
 from preclin.core import InputError, check_scalar
-from preclin.invivo._fst import DEFAULT_WINDOW, calculate_fst_from_traces
+from preclin.invivo._fst import DEFAULT_WINDOW
 from preclin.invivo._motion import existing_file
+from preclin.invivo._traces import calculate_fst_from_traces
 
 __all__ = ["calculate_fst_from_video", "calculate_motion_from_video"]
 
