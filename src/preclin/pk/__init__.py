@@ -8,6 +8,7 @@ from preclin.pk._nca import calculate_nca, calculate_superposition
 
 # -- section: models (regimens, compartments, populations, occupancy, scaling) -
 # isort: split
+from preclin.pk._fit import PKFitResult, fit_pk
 from preclin.pk._models import simulate_pk
 from preclin.pk._occupancy import calculate_fu, calculate_occupancy
 from preclin.pk._params import MODELS
@@ -33,6 +34,7 @@ __all__: list[str] = sorted(
         "DoseForOccupancyResult",
         "HedResult",
         "MODELS",
+        "PKFitResult",
         "Regimen",
         "SteadyStateResult",
         "calculate_dose_for_occupancy",
@@ -41,6 +43,7 @@ __all__: list[str] = sorted(
         "calculate_occupancy",
         "calculate_steady_state",
         "fit_allometry",
+        "fit_pk",
         "simulate_pk",
         "simulate_population",
     ]
