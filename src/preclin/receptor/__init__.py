@@ -1,0 +1,28 @@
+"""Receptor theory: occupancy, Cheng–Prusoff, Schild/Gaddum, the operational
+model of agonism, the operational allosteric model, radioligand binding,
+signalling pathways as data and their kinetic models. Fitting goes through
+:func:`preclin.curves.fit_global` and :func:`preclin.curves.fit_custom`."""
+
+from preclin.receptor._common import ReceptorFit
+from preclin.receptor._occupancy import calculate_kb, calculate_ki, calculate_occupancy
+from preclin.receptor._operational import (
+    calculate_operational_potency,
+    calculate_operational_response,
+    fit_furchgott,
+    fit_operational,
+)
+from preclin.receptor._schild import SchildFit, fit_gaddum_schild, fit_schild
+
+__all__ = [
+    "ReceptorFit",
+    "SchildFit",
+    "calculate_kb",
+    "calculate_ki",
+    "calculate_occupancy",
+    "calculate_operational_potency",
+    "calculate_operational_response",
+    "fit_furchgott",
+    "fit_gaddum_schild",
+    "fit_operational",
+    "fit_schild",
+]
