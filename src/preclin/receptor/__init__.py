@@ -3,6 +3,11 @@ model of agonism, the operational allosteric model, radioligand binding,
 signalling pathways as data and their kinetic models. Fitting goes through
 :func:`preclin.curves.fit_global` and :func:`preclin.curves.fit_custom`."""
 
+from preclin.receptor._allosteric import (
+    calculate_allosteric_response,
+    fit_allosteric_operational,
+    fit_allosteric_shift,
+)
 from preclin.receptor._common import ReceptorFit
 from preclin.receptor._occupancy import calculate_kb, calculate_ki, calculate_occupancy
 from preclin.receptor._operational import (
@@ -16,11 +21,14 @@ from preclin.receptor._schild import SchildFit, fit_gaddum_schild, fit_schild
 __all__ = [
     "ReceptorFit",
     "SchildFit",
+    "calculate_allosteric_response",
     "calculate_kb",
     "calculate_ki",
     "calculate_occupancy",
     "calculate_operational_potency",
     "calculate_operational_response",
+    "fit_allosteric_operational",
+    "fit_allosteric_shift",
     "fit_furchgott",
     "fit_gaddum_schild",
     "fit_operational",

@@ -212,6 +212,12 @@ def build_fit(
             lo, hi = est - q * se, est + q * se
         rows.append((term, group, est, se, lo, hi, False))
     cols = ["term", "group", "estimate", "stderr", "ci_low", "ci_high", "fixed"]
+    message = fit.message
+    if fit.converged and not np.all(np.isfinite(fit.vcov)):
+        message = (
+            "converged, but the parameters are not identifiable from these data (singular "
+            "information matrix: no standard errors); fix a parameter (e.g. em, n or log10_ka)"
+        )
     return ReceptorFit(
         model=model,
         params=p[cols],
@@ -224,7 +230,7 @@ def build_fit(
         aic=fit.aic,
         covariance=fit.covariance,
         converged=fit.converged,
-        message=fit.message,
+        message=message,
         conc_unit=conc_unit,
         fit=fit,
     )
