@@ -13,6 +13,7 @@ from preclin.stats._oneway import (
     welch_anova,
 )
 from preclin.stats._posthoc import posthoc
+from preclin.stats._repeated import MixedModelResult, mixed_model, rm_anova
 from preclin.stats._twoway import anova2, simple_effects
 
 # isort: split
@@ -37,6 +38,7 @@ __all__: list[str] = sorted(
     [
         # -- groups names --
         "BatchAnovaDunnett",
+        "MixedModelResult",
         "anova",
         "anova2",
         "brown_forsythe_anova",
@@ -44,8 +46,10 @@ __all__: list[str] = sorted(
         "describe",
         "homoscedasticity",
         "kruskal",
+        "mixed_model",
         "normality_residuals",
         "posthoc",
+        "rm_anova",
         "simple_effects",
         "welch_anova",
         # -- design names --
