@@ -136,3 +136,15 @@ def test_missing_param_exit_2(capsys):
     ]
     assert main(args) == 2
     assert "missing parameter(s) Q, V2 for model '2cpt-iv'" in capsys.readouterr().err
+
+
+def test_fit_command(local_reference, tmp_path, capsys):
+    data = pd.read_csv(local_reference / "pk" / "models_fit_theoph_data.csv")
+    f = tmp_path / "s1.csv"
+    data[data["Subject"] == 1].rename(columns={"Time": "time"}).to_csv(f, index=False)
+    args = ["pk", "fit", str(f), "--model", "1cpt-oral", "--dose", "4.02mg/kg"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "0.0199" in out and "converged: True" in out  # CL = exp(-3.9159) L/h/kg
+    assert main([*args, "--conc-col", "nope"]) == 2
+    assert "no column 'nope'" in capsys.readouterr().err

@@ -281,4 +281,54 @@ def register(app: typer.Typer) -> None:
         frame.columns = ["quantity", "value"]
         print_table(frame, max_rows=60)
 
+    data_arg = typer.Argument(..., help="Table with one subject's times and concentrations.")
+    start_opt = typer.Option(
+        None, "--start", help="Starting value name=number (canonical units), repeatable."
+    )
+    fixed_opt = typer.Option(
+        None, "--fixed", help="Fixed parameter name=number, e.g. F=0.5; repeatable."
+    )
+
+    @group.command("fit")
+    def fit(
+        data: Path = data_arg,
+        model: str = model_opt,
+        dose: str = dose_opt,
+        tau: str | None = tau_opt,
+        n_doses: int = n_opt,
+        route: str | None = route_opt,
+        duration: str | None = dur_opt,
+        time_col: str = typer.Option("time", "--time-col", help="Time column (h)."),
+        conc_col: str = typer.Option(
+            "conc", "--conc-col", help="Concentration column (mg/L on the dose's basis)."
+        ),
+        start: list[str] | None = start_opt,
+        fixed: list[str] | None = fixed_opt,
+        error: str = typer.Option("additive", "--error", help="additive or log residuals."),
+    ) -> None:
+        """Fit a compartmental model to one subject (least squares, SEs and 95 % CIs).
+
+        Output columns: parameter, estimate, stderr, log_stderr, ci_low, ci_high
+        (canonical units: L/h or L/h/kg, L or L/kg, 1/h; CL and V are CL/F, V/F unless
+        F is fixed).
+        """
+        from preclin.cli._common import parse_float
+        from preclin.core.io import read_table
+        from preclin.core.validation import numeric_column
+        from preclin.pk import fit_pk
+
+        df = read_table(data)
+        t = numeric_column(df, time_col, min_value=0, what="time")
+        c = numeric_column(df, conc_col, min_value=0, what="concentration")
+        reg = _regimen(model, dose, tau, n_doses, route, duration, None)
+        st = {k: parse_float(v, "--start") for k, v in parse_assignments(start, "--start").items()}
+        fx = {k: parse_float(v, "--fixed") for k, v in parse_assignments(fixed, "--fixed").items()}
+        res = fit_pk(
+            t, c, model=model, regimen=reg, start=st or None, fixed=fx or None, error=error
+        )
+        _echo_units({"time": "h", "conc": "mg/L", "CL": "L/h(/kg)", "V": "L(/kg)", "ka": "1/h"})
+        print_table(res.to_frame())
+        for line in res._summary_lines():
+            typer.echo(line)
+
     app.add_typer(group, name="pk")
