@@ -299,7 +299,8 @@ def fit_custom(
             "fixed": ~free,
         }
     )
-    loglik = -n / 2 * (np.log(2 * np.pi * rss / n) + 1)
+    with np.errstate(divide="ignore"):  # an exact fit has RSS 0: logLik = +inf
+        loglik = -n / 2 * (np.log(2 * np.pi * rss / n) + 1)
     if weights is not None:
         loglik += 0.5 * float(np.sum(np.log(np.asarray(weights, float))))
     k = m + 1

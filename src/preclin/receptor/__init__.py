@@ -8,6 +8,7 @@ from preclin.receptor._allosteric import (
     fit_allosteric_operational,
     fit_allosteric_shift,
 )
+from preclin.receptor._binding import fit_competition_binding, fit_saturation_binding
 from preclin.receptor._common import ReceptorFit
 from preclin.receptor._occupancy import calculate_kb, calculate_ki, calculate_occupancy
 from preclin.receptor._operational import (
@@ -29,8 +30,10 @@ __all__ = [
     "calculate_operational_response",
     "fit_allosteric_operational",
     "fit_allosteric_shift",
+    "fit_competition_binding",
     "fit_furchgott",
     "fit_gaddum_schild",
     "fit_operational",
+    "fit_saturation_binding",
     "fit_schild",
 ]

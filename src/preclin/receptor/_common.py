@@ -130,6 +130,8 @@ class ReceptorFit(Result):
         Unit of reported concentrations (KA, KB, EC50, Ki).
     fit : CustomFit
         The underlying :func:`preclin.curves.fit_custom` result.
+    comparison : DataFrame or None
+        Nested-model F test when the function compared models (binding sites).
     """
 
     model: str
@@ -146,6 +148,7 @@ class ReceptorFit(Result):
     message: str
     conc_unit: str
     fit: Any = dataclasses.field(repr=False, default=None)
+    comparison: pd.DataFrame | None = dataclasses.field(repr=False, default=None)
 
     def to_frame(self) -> pd.DataFrame:
         """Parameters and derived quantities in one table (``kind`` column)."""
