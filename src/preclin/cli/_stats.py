@@ -57,14 +57,17 @@ def run_stats(
             "subject": subject,
         },
     }
-    kw = {"method": method, "control": control, "alternative": alternative}
+
+    def run_posthoc(frame: Any) -> Any:
+        return posthoc(frame, dv, between, method=method, control=control, alternative=alternative)
+
     if within is None:
         anova_table = anova(data, dv, between)  # validates first: describe tolerates n = 1
         doc["describe"] = describe(data, dv, between)
         doc["anova"] = anova_table
         doc["welch"] = welch_anova(data, dv, between)
         doc["kruskal"] = kruskal(data, dv, between)
-        doc["posthoc"] = posthoc(data, dv, between, **kw)
+        doc["posthoc"] = run_posthoc(data)
     else:
         from preclin.stats import mixed_model, rm_anova
 
@@ -75,7 +78,7 @@ def run_stats(
         per_time = []
         for level in doc["describe"][within].drop_duplicates():
             part = data[data[within] == level]
-            ph = posthoc(part, dv, between, **kw)
+            ph = run_posthoc(part)
             ph.insert(0, within, level)
             per_time.append(ph)
         import pandas as pd
