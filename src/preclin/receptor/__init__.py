@@ -10,6 +10,11 @@ from preclin.receptor._allosteric import (
 )
 from preclin.receptor._binding import fit_competition_binding, fit_saturation_binding
 from preclin.receptor._common import ReceptorFit
+from preclin.receptor._kinetics import (
+    calculate_transient_shape,
+    simulate_calcium_traces,
+    simulate_camp_inhibition,
+)
 from preclin.receptor._occupancy import calculate_kb, calculate_ki, calculate_occupancy
 from preclin.receptor._operational import (
     calculate_operational_potency,
@@ -17,9 +22,13 @@ from preclin.receptor._operational import (
     fit_furchgott,
     fit_operational,
 )
+from preclin.receptor._pathways import Edge, Node, Pathway, load_pathway
 from preclin.receptor._schild import SchildFit, fit_gaddum_schild, fit_schild
 
 __all__ = [
+    "Edge",
+    "Node",
+    "Pathway",
     "ReceptorFit",
     "SchildFit",
     "calculate_allosteric_response",
@@ -28,6 +37,7 @@ __all__ = [
     "calculate_occupancy",
     "calculate_operational_potency",
     "calculate_operational_response",
+    "calculate_transient_shape",
     "fit_allosteric_operational",
     "fit_allosteric_shift",
     "fit_competition_binding",
@@ -36,4 +46,7 @@ __all__ = [
     "fit_operational",
     "fit_saturation_binding",
     "fit_schild",
+    "load_pathway",
+    "simulate_calcium_traces",
+    "simulate_camp_inhibition",
 ]
