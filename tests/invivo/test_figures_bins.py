@@ -8,7 +8,6 @@ from matplotlib.figure import Figure
 from preclin.core import InputError
 from preclin.datasets import example_path, load_example
 from preclin.invivo import (
-    analyze_study,
     calculate_agreement,
     calculate_fst_bins,
     calculate_fst_from_events,
@@ -38,8 +37,8 @@ def test_group_and_dose_figures_have_stars_and_window():
         plot_groups(s, data, kind="violin")
 
 
-def test_time_course_data_and_study_figures(tmp_path):
-    res = analyze_study(example_path("cms_study"))
+def test_time_course_data_and_study_figures(tmp_path, cms_result):
+    res = cms_result
     tc = calculate_time_course(res.readouts[0].scores, "preference_pct")
     assert set(tc.columns) >= {"group", "week", "n", "mean", "sem"}
     assert tc["n"].sum() == 56 * 9 - 2  # two missing sessions

@@ -39,9 +39,8 @@ def test_fst_study_matches_r(fst_result, local_reference):
     assert "immobility_s" in payload
 
 
-def test_cms_study_matches_scipy():
-    res = analyze_study(example_path("cms_study"))
-    rd = res.readouts[0]
+def test_cms_study_matches_scipy(cms_result):
+    rd = cms_result.readouts[0]
     raw = load_example("cms_sucrose")
     raw["pref"] = 100 * raw["sucrose_g"] / (raw["sucrose_g"] + raw["water_g"])
     last = raw[raw["week"] == 8]
@@ -55,6 +54,9 @@ def test_cms_study_matches_scipy():
     assert onset["alnespirone 2.5"] <= onset["imipramine 10"]
     assert np.isnan(onset["alnespirone 10"])  # outside the inverted-U window
     assert any("W12" in n and "week 6" in n for n in rd.notes)
+    tests = rd.extra["mixed_model_tests"]
+    assert tests["source"].tolist() == ["group", "week", "group:week"]
+    assert any("278 observations of 56 animals" in n for n in rd.notes)  # 2 missing weeks kept
     resp = rd.extra["responders"]
     stressed_vehicle = resp[resp["group"] == "stressed vehicle"]
     assert stressed_vehicle["responder"].sum() <= 2

@@ -224,6 +224,16 @@ def _analyze_readout(spec: Readout, study: Study) -> ReadoutResult:
             stress_week=spec.options.get("stress_week"), final_week=final,
         )  # fmt: skip
         extra["responders"] = resp
+        mm = _cms_mixed_model(merged, dv, weeks)
+        if mm is not None:
+            extra["mixed_model_tests"] = mm.tests
+            extra["mixed_model_fixed"] = mm.fixed
+            notes.append(
+                f"mixed model (group × week, random intercept per animal, REML, Satterthwaite "
+                f"df; preclin.stats.mixed_model): {mm.n} observations of {mm.n_subjects} "
+                "animals; animals with missing weeks are kept"
+                + ("" if mm.converged else f"; NOT converged: {mm.message}")
+            )
         last = merged[merged["week"] == final]
         summaries[dv] = summarize_groups(
             last, dv, control=control, alternative=spec.alternative_for(dv), dose="dose"
@@ -270,6 +280,19 @@ def _analyze_readout(spec: Readout, study: Study) -> ReadoutResult:
         name=spec.label, kind=spec.kind, scores=merged, summaries=summaries, extra=extra,
         notes=notes,
     )  # fmt: skip
+
+
+def _cms_mixed_model(data: pd.DataFrame, dv: str, weeks: list[float] | None) -> Any:
+    """Group × week mixed model over the treatment weeks (None if stats lacks it)."""
+    from preclin import stats
+
+    fit = getattr(stats, "mixed_model", None)
+    if fit is None:  # pragma: no cover - only while the stats room is being built
+        return None
+    sub = data if not weeks else data[data["week"].isin(weeks)]
+    sub = sub[sub[dv].notna()].copy()
+    sub["group"] = sub["group"].astype(str)
+    return fit(sub, dv, subject="animal", within="week", between="group")
 
 
 def analyze_study(study: Study | str | Path) -> StudyResult:
