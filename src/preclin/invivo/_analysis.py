@@ -113,6 +113,40 @@ class StudyResult(Result):
     def _title(self) -> str:
         return f"Study {self.study.name}: {len(self.readouts)} readout(s)"
 
+    def arrive_items(self) -> pd.DataFrame:
+        """ARRIVE 2.0 Essential 10 from the study file plus this analysis (items 7 and 10).
+
+        Returns
+        -------
+        DataFrame
+            ``item``, ``name``, ``reported``, ``text`` (see
+            :meth:`Study.arrive_items`); item 7 lists each analysis method,
+            item 10 each group's n, mean ± SEM and the contrast vs control.
+        """
+        items = self.study.arrive_items()
+        methods, results = [], []
+        for r in self.readouts:
+            for dv, s in r.summaries.items():
+                methods.append(f"{r.name} {dv}: {s.method}")
+                c = s.contrasts.set_index(s.contrasts["group"].astype(str))
+                parts = []
+                for _, row in s.describe.iterrows():
+                    g = str(row[s.group])
+                    txt = f"{g} {row['mean']:.4g} ± {row['sem']:.2g} (n = {int(row['n'])})"
+                    if g in c.index:
+                        txt += (
+                            f", diff {c.loc[g, 'estimate']:.3g}, p = {c.loc[g, 'pvalue']:.2g},"
+                            f" g = {c.loc[g, 'hedges_g']:.2g}"
+                            f" [{c.loc[g, 'g_ci_low']:.2g}, {c.loc[g, 'g_ci_high']:.2g}]"
+                        )
+                    parts.append(txt)
+                results.append(f"{r.name} {dv}: " + "; ".join(parts))
+            if "mixed_model_tests" in r.extra:
+                methods.append(f"{r.name}: " + r.notes[-1])
+        for item, text in ((7, " | ".join(methods)), (10, " | ".join(results))):
+            items.loc[items["item"] == item, ["reported", "text"]] = [bool(text), text]
+        return items
+
     def summary(self, format: str = "text") -> str:
         if format != "text":
             return super().summary(format)

@@ -129,6 +129,10 @@ class Study(_Model):
     hypothesis: str | None = None
     housing: str | None = None
     ethics: str | None = None
+    experimental_unit: str = "animal"
+    sample_size: str | None = None  # how n was chosen (power analysis, resource equation)
+    randomisation: str | None = None
+    exclusion: str | None = None  # inclusion / exclusion criteria, set a priori
     animals: list[Animal]
     groups: list[DoseGroup]
     schedule: list[ScheduleItem] = Field(default_factory=list)
@@ -201,6 +205,79 @@ class Study(_Model):
         out = pd.DataFrame(rows)
         out["group"] = pd.Categorical(out["group"], categories=[g.name for g in self.groups])
         return out
+
+    def arrive_items(self) -> pd.DataFrame:
+        """The ARRIVE 2.0 Essential 10 items this description can fill in.
+
+        Returns
+        -------
+        DataFrame
+            One row per item: ``item`` (1–10), ``name``, ``reported`` (False
+            where the study file says nothing: add it before publishing),
+            ``text`` (what the study file says). Item 7 (statistical
+            methods) and 10 (results) come from the analysis, not from here.
+        """
+        t = self.animal_table()
+        n = t.groupby("group", observed=False).size()
+        ctrl = self.control
+        species = ", ".join(sorted({str(v) for v in t["species"].dropna()})) or self.species
+        strains = ", ".join(sorted({str(v) for v in t["strain"].dropna()}))
+        sexes = ", ".join(f"{k}: {v}" for k, v in t["sex"].value_counts().sort_index().items())
+        ages = t["age_weeks"].dropna()
+        weights = t["weight_g"].dropna()
+        suppliers = ", ".join(sorted({str(v) for v in t["supplier"].dropna()}))
+        animals = "; ".join(
+            part
+            for part in (
+                species,
+                strains,
+                f"sex {sexes}" if sexes else "",
+                f"age {ages.min():g}–{ages.max():g} weeks" if len(ages) else "",
+                f"weight {weights.min():g}–{weights.max():g} g" if len(weights) else "",
+                f"supplier {suppliers}" if suppliers else "",
+                self.housing or "",
+            )
+            if part
+        )
+        procedures = "; ".join(
+            f"{g.name}: {g.compound} {g.dose:g} {g.unit}"
+            + "".join(f", {v}" for v in (g.route, g.regimen, g.vehicle, g.formulation) if v)
+            for g in self.groups
+        )
+        schedule = "; ".join(f"day {i.day:g}: {i.event}" for i in self.schedule)
+        blinding = None
+        if self.blinding is not None:
+            blinding = f"group labels coded ({len(self.blinding.codes)} codes); scoring " + (
+                "blinded" if self.blinding.blinded_scoring else "NOT blinded"
+            )
+        outcomes = "; ".join(
+            f"{t.label}: {', '.join(t.dv) if t.dv else 'default variables'}"
+            + (f" (declared direction: {t.alternative})" if t.alternative != "two-sided" else "")
+            for t in self.tests
+        )
+        rows = [
+            (1, "Study design", f"{len(self.groups)} groups, control {ctrl}; experimental unit: "
+             f"{self.experimental_unit}" if ctrl else None),
+            (2, "Sample size", f"n per group: {', '.join(f'{k} {v}' for k, v in n.items())}"
+             + (f"; {self.sample_size}" if self.sample_size else "")
+             if self.sample_size else None),
+            (3, "Inclusion and exclusion criteria", self.exclusion),
+            (4, "Randomisation", self.randomisation),
+            (5, "Blinding", blinding),
+            (6, "Outcome measures", outcomes or None),
+            (7, "Statistical methods", None),
+            (8, "Experimental animals", animals or None),
+            (9, "Experimental procedures", "; ".join(p for p in (procedures, schedule) if p)),
+            (10, "Results", None),
+        ]  # fmt: skip
+        return pd.DataFrame(
+            {
+                "item": [r[0] for r in rows],
+                "name": [r[1] for r in rows],
+                "reported": [r[2] is not None for r in rows],
+                "text": [r[2] or "" for r in rows],
+            }
+        )
 
     def resolve(self, path: str) -> Path:
         """A data path relative to the YAML file's folder."""
