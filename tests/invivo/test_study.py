@@ -95,3 +95,26 @@ def test_study_bad_inputs(tmp_path):
                    .replace("data: fst_events.csv", "data: ev.csv"))  # fmt: skip
     with pytest.raises(InputError, match="animal 'R99' is not in the study's animal list"):
         analyze_study(bad)
+
+
+def test_vogel_summary_table_study(tmp_path):
+    # a conflict test scored elsewhere: one row per animal with punished licks
+    rng = np.random.default_rng(3)
+    groups = ["vehicle"] * 6 + ["buspirone 3"] * 6 + ["diazepam 2"] * 6
+    licks = np.r_[rng.normal(40, 8, 6), rng.normal(55, 8, 6), rng.normal(90, 8, 6)].round(0)
+    ids = [f"V{i:02d}" for i in range(18)]
+    pd.DataFrame({"animal": ids, "punished_licks": licks}).to_csv(tmp_path / "v.csv", index=False)
+    animals = "\n".join(f"  - {{id: {a}, group: {g}}}" for a, g in zip(ids, groups))
+    (tmp_path / "s.yaml").write_text(
+        "name: VOGEL\nanimals:\n" + animals + "\ngroups:\n"
+        "  - {name: vehicle, compound: vehicle, dose: 0, control: true}\n"
+        "  - {name: buspirone 3, compound: buspirone, dose: 3}\n"
+        "  - {name: diazepam 2, compound: diazepam, dose: 2}\n"
+        "tests:\n  - {kind: vogel, data: v.csv, dv: punished_licks, alternative: greater}\n"
+    )
+    s = analyze_study(tmp_path / "s.yaml").readouts[0].summaries["punished_licks"]
+    samples = [licks[:6], licks[6:12], licks[12:]]
+    assert_allclose(s.anova["statistic"].iloc[0], stats.f_oneway(*samples).statistic,
+                    "r_closed_form")  # fmt: skip
+    ref = stats.dunnett(samples[1], samples[2], control=samples[0], alternative="greater")
+    assert_allclose(s.contrasts["statistic"], ref.statistic, "r_closed_form")

@@ -92,6 +92,38 @@ def _as_categorical(values: pd.Series, levels: list[Any] | None) -> pd.Series:
     return pd.Series(pd.Categorical(values, categories=levels), index=values.index)
 
 
+def _dose_window(
+    stats: Any,
+    frame: pd.DataFrame,
+    dv: str,
+    group: str,
+    dose: str | None,
+    doses: pd.Series | None,
+    control: Any,
+    alternative: str,
+) -> pd.DataFrame | None:
+    """MED / inverted-U window from ``preclin.stats.dose_window`` once that lands.
+
+    Called only if the function exists and accepts these keywords, so the
+    summary never breaks while the stats room's dose-finding API settles.
+    """
+    import inspect
+
+    finder = getattr(stats, "dose_window", None)
+    if finder is None or doses is None or dose is None:
+        return None
+    kwargs = {"dose": dose, "control": control, "alternative": alternative}
+    try:
+        inspect.signature(finder).bind(frame, dv, **kwargs)
+    except TypeError:
+        return None
+    try:
+        return finder(frame, dv, **kwargs)
+    except InputError as exc:
+        warnings.warn(f"no dose window for {dv}: {exc}", DataQualityWarning, stacklevel=3)
+        return None
+
+
 def _dose_of(data: pd.DataFrame, group: str, dose: str | None) -> pd.Series | None:
     if dose is None or dose not in data.columns:
         return None
@@ -185,13 +217,7 @@ def summarize_groups(
         es[["group", "hedges_g", "g_ci_low", "g_ci_high"]], on="group", how="left"
     )
     contrasts["significant"] = contrasts["pvalue"] < alpha
-    window = None
-    finder = getattr(stats, "dose_window", None)
-    if doses is not None and finder is not None and dose is not None:
-        try:
-            window = finder(frame, dv, dose, control=control, alternative=alternative)
-        except InputError as exc:
-            warnings.warn(f"no dose window for {dv}: {exc}", DataQualityWarning, stacklevel=2)
+    window = _dose_window(stats, frame, dv, group, dose, doses, control, alternative)
     side = {"two-sided": "two-sided", "less": "one-sided (group < control, declared)",
             "greater": "one-sided (group > control, declared)"}[alternative]  # fmt: skip
     text = (
