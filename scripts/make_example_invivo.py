@@ -83,7 +83,7 @@ def make_fst(rng: np.random.Generator) -> None:
     codes = {}
     letters = "ABCDE"
     perm = rng.permutation(len(FST_GROUPS))
-    for gi, (name, _compound, _dose, _route, target) in enumerate(FST_GROUPS):
+    for gi, (name, _compound, _dose, _route, _target) in enumerate(FST_GROUPS):
         codes[f"T{letters[perm[gi]]}"] = name
     inverse = {v: k for k, v in codes.items()}
     order = rng.permutation(len(FST_GROUPS) * N_FST)  # randomised cage/animal numbering
@@ -171,7 +171,7 @@ def make_fst(rng: np.random.Generator) -> None:
         log = log[log["animal"] == ani.loc[ani["animal"] == rat, "animal"].iloc[0]]
         still = np.zeros(t.size, dtype=bool)
         for _, r in log[log["behavior"] == "immobility"].iterrows():
-            still[int(round(r["start_s"] * fps)) : int(round(r["stop_s"] * fps))] = True
+            still[round(r["start_s"] * fps) : round(r["stop_s"] * fps)] = True
         motion = np.where(still, rng.gamma(2.0, 0.002, t.size), rng.gamma(4.0, 0.01, t.size))
         cols[rat] = np.round(motion, 4)
     pd.DataFrame(cols).to_csv(OUT / "fst_traces.csv", index=False)
@@ -226,8 +226,10 @@ def make_cms(rng: np.random.Generator) -> None:
                 )
     df = pd.DataFrame(rows)
     # two missed sessions (spilled bottle, illness): rows absent
-    drop_idx = df[((df["animal"] == "W12") & (df["week"] == 6))
-                  | ((df["animal"] == "W37") & (df["week"] == 4))].index
+    drop_idx = df[
+        ((df["animal"] == "W12") & (df["week"] == 6))
+        | ((df["animal"] == "W37") & (df["week"] == 4))
+    ].index
     df = df.drop(drop_idx)
     df.to_csv(OUT / "cms_sucrose.csv", index=False)
 
@@ -319,8 +321,11 @@ def make_epm(rng: np.random.Generator) -> None:
                     )
                 frame += dwell
                 if zone == "centre":
-                    zone = arms[int(rng.integers(0, 2))] if rng.uniform() < p else arms[
-                        int(rng.integers(2, 4))]
+                    zone = (
+                        arms[int(rng.integers(0, 2))]
+                        if rng.uniform() < p
+                        else arms[int(rng.integers(2, 4))]
+                    )
                 else:
                     zone = "centre"
     pd.DataFrame(rows).to_csv(OUT / "epm_tracking.csv", index=False)
@@ -360,55 +365,86 @@ def make_studies() -> None:
     ani.insert(1, "sex", "M")
     ani.insert(2, "strain", "Wistar")
     groups = [
-        {"name": f"'{n}'", "compound": c, "dose": d, "unit": "mg/kg/day",
-         "route": "s.c. osmotic minipump" if c == "alnespirone" else "i.p. daily",
-         "stressed": str(st).lower(), **({"control": "true"} if n == "stressed vehicle" else {})}
+        {
+            "name": f"'{n}'",
+            "compound": c,
+            "dose": d,
+            "unit": "mg/kg/day",
+            "route": "s.c. osmotic minipump" if c == "alnespirone" else "i.p. daily",
+            "stressed": str(st).lower(),
+            **({"control": "true"} if n == "stressed vehicle" else {}),
+        }
         for n, st, c, d, _e, _o in CMS_GROUPS
     ]
     _study_yaml(
-        "cms", "CMS-alnespirone-01",
+        "cms",
+        "CMS-alnespirone-01",
         "Alnespirone-like 5-HT1A agonist vs imipramine in chronic mild stress",
         groups,
-        ["  - kind: cms", "    data: cms_sucrose.csv", "    dv: preference_pct",
-         "    alternative: greater",
-         "    options: {baseline_week: 0, stress_week: 3, treatment_weeks: [4, 5, 6, 7, 8], "
-         "cutoff: 65, body_weight: body_weight_g, capacity: 100}"],
+        [
+            "  - kind: cms",
+            "    data: cms_sucrose.csv",
+            "    dv: preference_pct",
+            "    alternative: greater",
+            "    options: {baseline_week: 0, stress_week: 3, treatment_weeks: [4, 5, 6, 7, 8], "
+            "cutoff: 65, body_weight: body_weight_g, capacity: 100}",
+        ],
         ani,
     )
     lh = pd.read_csv(OUT / "lh_trials.csv")
     ani = lh.groupby("animal", sort=True)[["group"]].first().reset_index()
     ani.insert(1, "sex", "M")
     groups = [
-        {"name": f"'{n}'", "compound": c, "dose": d, "unit": "mg/kg", "route": "i.p.",
-         **({"control": "true"} if n == "shock vehicle" else {})}
+        {
+            "name": f"'{n}'",
+            "compound": c,
+            "dose": d,
+            "unit": "mg/kg",
+            "route": "i.p.",
+            **({"control": "true"} if n == "shock vehicle" else {}),
+        }
         for n, _sh, c, d, _p in LH_GROUPS
     ]
     _study_yaml(
-        "lh", "LH-alnespirone-01",
+        "lh",
+        "LH-alnespirone-01",
         "Alnespirone-like 5-HT1A agonist vs imipramine in learned helplessness",
         groups,
-        ["  - kind: lh", "    data: lh_trials.csv",
-         "    dv: [failures_total, failures_s1, itc_total]",
-         "    alternative: {failures_total: less, failures_s1: less}",
-         "    options: {cutoff_s: 10, criterion: 10}"],
+        [
+            "  - kind: lh",
+            "    data: lh_trials.csv",
+            "    dv: [failures_total, failures_s1, itc_total]",
+            "    alternative: {failures_total: less, failures_s1: less}",
+            "    options: {cutoff_s: 10, criterion: 10}",
+        ],
         ani,
     )
     epm = pd.read_csv(OUT / "epm_tracking.csv")
     ani = epm.groupby("animal", sort=True)[["group"]].first().reset_index()
     ani.insert(1, "sex", "M")
     groups = [
-        {"name": f"'{n}'", "compound": c, "dose": d, "unit": "mg/kg", "route": "i.p.",
-         **({"control": "true"} if n == "vehicle" else {})}
+        {
+            "name": f"'{n}'",
+            "compound": c,
+            "dose": d,
+            "unit": "mg/kg",
+            "route": "i.p.",
+            **({"control": "true"} if n == "vehicle" else {}),
+        }
         for n, c, d, _p in EPM_GROUPS
     ]
     _study_yaml(
-        "epm", "EPM-azapirone-01",
+        "epm",
+        "EPM-azapirone-01",
         "Buspirone-like azapirone vs diazepam in the elevated plus maze",
         groups,
-        ["  - kind: epm", "    data: epm_tracking.csv",
-         "    dv: [open_time_pct, open_entries_pct, total_entries]",
-         "    alternative: {open_time_pct: greater, open_entries_pct: greater}",
-         "    options: {fps: 1, zones: epm_zones.yaml}"],
+        [
+            "  - kind: epm",
+            "    data: epm_tracking.csv",
+            "    dv: [open_time_pct, open_entries_pct, total_entries]",
+            "    alternative: {open_time_pct: greater, open_entries_pct: greater}",
+            "    options: {fps: 1, zones: epm_zones.yaml}",
+        ],
         ani,
     )
 
@@ -421,8 +457,18 @@ def main() -> None:
     make_epm(rng)
     make_studies()
     for f in sorted(OUT.glob("*")):
-        if f.name.startswith(("fst_events", "fst_rater", "fst_animals", "fst_study",
-                              "fst_traces", "cms_", "lh_", "epm_")):
+        if f.name.startswith(
+            (
+                "fst_events",
+                "fst_rater",
+                "fst_animals",
+                "fst_study",
+                "fst_traces",
+                "cms_",
+                "lh_",
+                "epm_",
+            )
+        ):
             print(f"{f.name:24s} {f.stat().st_size / 1024:8.1f} kB")
 
 
