@@ -1,0 +1,356 @@
+"""Guide figures (matplotlib, Agg; no pyplot state) and their inline-SVG form.
+
+Each ``plot_*`` function takes results from the science rooms and returns a
+:class:`matplotlib.figure.Figure`; nothing here fits or simulates. Group
+figures (bar + individual points) and CMS time courses come from
+:mod:`preclin.invivo` and are embedded as they are.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "figure_to_svg",
+    "plot_concentration_time",
+    "plot_curve_fits",
+    "plot_pathway",
+    "plot_pk_occupancy",
+    "plot_workflow",
+]
+
+_COLOURS = ("#1f5f8b", "#c0392b", "#27855a", "#8e44ad", "#d68910", "#566573", "#17a2b8")
+
+
+def _figure(width: float = 5.6, height: float = 3.6) -> tuple[Figure, Any]:
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), layout="constrained")
+    return fig, fig.add_subplot()
+
+
+def figure_to_svg(fig: Figure, *, salt: str = "preclin") -> str:
+    """The figure as an ``<svg>`` element ready to inline in HTML.
+
+    Text stays text (``svg.fonttype = "none"``); element ids are salted with
+    ``salt`` so several figures on one page never share an id, and the date
+    metadata is dropped, so the same figure gives the same bytes.
+    """
+    import matplotlib
+
+    buf = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": salt}):
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    text = buf.getvalue()
+    start = text.find("<svg")
+    svg = text[start:]
+    # a responsive inline figure: keep the viewBox, let CSS set the width
+    svg = re.sub(r'(<svg[^>]*?)\swidth="[^"]*"\sheight="[^"]*"', r"\1", svg, count=1)
+    return svg.strip()
+
+
+def plot_curve_fits(
+    fits: Sequence[Any],
+    data: Sequence[pd.DataFrame],
+    *,
+    x: str,
+    y: str,
+    x_unit: str | None = None,
+    y_label: str | None = None,
+    level: float = 0.95,
+) -> Figure:
+    """Concentration–response data, fitted curves and pointwise confidence bands.
+
+    Parameters
+    ----------
+    fits : sequence of GlobalFit
+        One single-curve fit per curve (:func:`preclin.curves.fit_global`).
+    data : sequence of DataFrame
+        The observations of each fit (columns ``x`` and ``y``).
+    x, y : str
+        Column names.
+    x_unit, y_label : str, optional
+        Axis labels.
+    level : float
+        Confidence level of the band.
+
+    Notes
+    -----
+    The band is the delta-method interval of the fitted mean,
+    ``ŷ(x) ± t(df) · sqrt(g(x)ᵀ V g(x))``, with ``g`` the model's Jacobian
+    (:meth:`preclin.curves.ModelSpec.jacobian`) and ``V`` the fit's
+    covariance (Prism's "confidence band of the curve").
+    """
+    import numpy as np
+    from scipy import stats
+
+    from preclin.curves import get_model
+
+    fig, ax = _figure()
+    for i, (fit, frame) in enumerate(zip(fits, data, strict=True)):
+        colour = _COLOURS[i % len(_COLOURS)]
+        label = str(fit.curves[0])
+        xs = frame[x].to_numpy(dtype=float)
+        ys = frame[y].to_numpy(dtype=float)
+        pos = xs[xs > 0]
+        lo, hi = (pos.min() / 3, pos.max() * 3) if len(pos) else (1e-3, 1.0)
+        zero_x = lo / 3
+        shown_x = np.where(xs > 0, xs, zero_x)
+        ax.scatter(shown_x, ys, s=14, color=colour, alpha=0.75, linewidths=0, zorder=3)
+        if not fit.converged:
+            ax.plot([], [], color=colour, label=f"{label} (fit failed)")
+            continue
+        spec = get_model(fit.model)
+        grid = np.geomspace(lo, hi, 200)
+        theta = spec.full_theta(fit.coef, dict(fit.fixed.items()))
+        mean = spec.predict(grid, theta)
+        jac = spec.jacobian(grid, theta)
+        free = [j for j, p in enumerate(spec.params) if p not in spec.fixed]
+        g = jac[:, free]
+        se = np.sqrt(np.einsum("ni,ij,nj->n", g, fit.vcov, g))
+        t = stats.t.ppf(0.5 + level / 2, fit.df)
+        ax.fill_between(grid, mean - t * se, mean + t * se, color=colour, alpha=0.18, lw=0)
+        ax.plot(grid, mean, color=colour, lw=1.6, label=label)
+    ax.set_xscale("log")
+    ax.set_xlabel(f"{x} ({x_unit})" if x_unit else x)
+    ax.set_ylabel(y_label or y)
+    ax.legend(frameon=False, fontsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
+
+def plot_concentration_time(
+    data: pd.DataFrame,
+    *,
+    subject: str,
+    time: str,
+    conc: str,
+    time_unit: str = "h",
+    conc_unit: str = "ng/mL",
+    log: bool = True,
+) -> Figure:
+    """Observed concentration–time profiles, one line per subject (semi-log)."""
+    import numpy as np
+
+    fig, ax = _figure()
+    for i, (name, grp) in enumerate(data.groupby(subject, sort=False)):
+        t = grp[time].to_numpy(dtype=float)
+        c = grp[conc].to_numpy(dtype=float)
+        keep = np.isfinite(c) & ((c > 0) if log else True)
+        ax.plot(
+            t[keep],
+            c[keep],
+            marker="o",
+            ms=3,
+            lw=1,
+            color=_COLOURS[i % len(_COLOURS)],
+            label=str(name),
+        )
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel(f"time ({time_unit})")
+    ax.set_ylabel(f"concentration ({conc_unit})")
+    ax.legend(frameon=False, fontsize=7, ncol=2)
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
+
+def plot_pk_occupancy(
+    profile: pd.DataFrame, *, conc_unit: str = "ng/mL", label: str | None = None
+) -> Figure:
+    """Simulated plasma concentration and receptor occupancy over time.
+
+    Parameters
+    ----------
+    profile : DataFrame
+        :func:`preclin.pk.simulate_pk` output: ``time``, ``conc`` and, when a
+        Kd was given, ``occupancy`` (0–1), drawn on a second axis in %.
+    """
+    fig, ax = _figure()
+    ax.plot(
+        profile["time"],
+        profile["conc"],
+        color=_COLOURS[0],
+        lw=1.8,
+        label=f"plasma {label or ''}".strip(),
+    )
+    ax.set_xlabel("time (h)")
+    ax.set_ylabel(f"total plasma concentration ({conc_unit})", color=_COLOURS[0])
+    ax.spines[["top"]].set_visible(False)
+    if "occupancy" in profile.columns:
+        ax2 = ax.twinx()
+        ax2.plot(profile["time"], 100 * profile["occupancy"], color=_COLOURS[1], lw=1.8, ls="--")
+        ax2.set_ylabel("receptor occupancy (%)", color=_COLOURS[1])
+        ax2.set_ylim(0, 100)
+        ax2.spines[["top"]].set_visible(False)
+    return fig
+
+
+def _node_field(node: Any, name: str, default: Any = None) -> Any:
+    if isinstance(node, Mapping):
+        return node.get(name, default)
+    return getattr(node, name, default)
+
+
+def plot_pathway(pathway: Any, *, title: str | None = None) -> Figure:
+    """A signalling pathway drawn as a layered graph (no Graphviz).
+
+    Parameters
+    ----------
+    pathway : mapping or object
+        :class:`preclin.receptor.Pathway` (:func:`preclin.receptor.load_pathway`),
+        or anything with ``nodes`` (each with ``id``, optional ``label`` and
+        ``type`` / ``kind``:
+        ligand, receptor, g_protein, effector, second_messenger, channel,
+        outcome) and ``edges`` (each with ``source``, ``target``, optional
+        ``sign`` ``+``/``-`` and ``label``), as DataFrames, lists of
+        mappings or objects with those attributes.
+
+    Notes
+    -----
+    Layers are the longest path from a source node (a DAG is assumed;
+    back edges are drawn but ignored for layering); nodes are spread evenly
+    within a layer. Activation edges end in an arrow, inhibition (``-``) in
+    a bar.
+    """
+    import pandas as pd
+
+    nodes = _node_field(pathway, "nodes", [])
+    edges = _node_field(pathway, "edges", [])
+    if isinstance(nodes, pd.DataFrame):
+        nodes = nodes.to_dict(orient="records")
+    if isinstance(edges, pd.DataFrame):
+        edges = edges.to_dict(orient="records")
+    ids = [str(_node_field(n, "id")) for n in nodes]
+    labels = {i: str(_node_field(n, "label") or i) for i, n in zip(ids, nodes, strict=True)}
+    kinds = {
+        i: str(_node_field(n, "kind") or _node_field(n, "type") or "")
+        for i, n in zip(ids, nodes, strict=True)
+    }
+    pairs = [
+        (
+            str(_node_field(e, "source")),
+            str(_node_field(e, "target")),
+            _node_field(e, "sign", "+"),
+            _node_field(e, "label"),
+        )
+        for e in edges
+    ]
+    layer = dict.fromkeys(ids, 0)
+    for _ in range(len(ids)):
+        changed = False
+        for s, t, _sign, _lab in pairs:
+            if s in layer and t in layer and layer[t] < layer[s] + 1 and layer[s] + 1 < len(ids):
+                layer[t] = layer[s] + 1
+                changed = True
+        if not changed:
+            break
+    depth = max(layer.values(), default=0) + 1
+    by_layer: dict[int, list[str]] = {}
+    for i in ids:
+        by_layer.setdefault(layer[i], []).append(i)
+    width = max((len(v) for v in by_layer.values()), default=1)
+    fig, ax = _figure(max(5.0, 2.0 * width), max(2.6, 1.05 * depth))
+    pos: dict[str, tuple[float, float]] = {}
+    for lev, members in by_layer.items():
+        for k, i in enumerate(members):
+            pos[i] = ((k + 0.5) * width / len(members), depth - 1 - lev)
+    colour = {
+        "ligand": "#fdebd0",
+        "drug": "#fdebd0",
+        "receptor": "#d6eaf8",
+        "g_protein": "#e8daef",
+        "effector": "#d5f5e3",
+        "second_messenger": "#fcf3cf",
+        "channel": "#d1f2eb",
+        "outcome": "#f2f3f4",
+    }
+    for s, t, sign, lab in pairs:
+        if s not in pos or t not in pos:
+            continue
+        (x0, y0), (x1, y1) = pos[s], pos[t]
+        inhibit = str(sign).strip() in ("-", "−", "inhibits", "negative")
+        ax.annotate(
+            "",
+            xy=(x1, y1 + 0.22),
+            xytext=(x0, y0 - 0.22),
+            arrowprops={
+                "arrowstyle": "-[" if inhibit else "-|>",
+                "lw": 1.3,
+                "color": "#c0392b" if inhibit else "#34495e",
+            },
+        )
+        if lab:
+            ax.text((x0 + x1) / 2 + 0.05, (y0 + y1) / 2, str(lab), fontsize=7, color="#555")
+    for i, (x, y) in pos.items():
+        ax.text(
+            x,
+            y,
+            labels[i],
+            ha="center",
+            va="center",
+            fontsize=9,
+            bbox={
+                "boxstyle": "round,pad=0.35",
+                "fc": colour.get(kinds[i], "#ffffff"),
+                "ec": "#5d6d7e",
+                "lw": 0.8,
+            },
+        )
+    ax.set_xlim(-0.2, width + 0.2)
+    ax.set_ylim(-0.6, depth - 0.4)
+    ax.axis("off")
+    if title:
+        ax.set_title(title, fontsize=10)
+    return fig
+
+
+def plot_workflow(schedule: Sequence[Any], *, title: str | None = None) -> Figure:
+    """An experimental workflow: the study schedule on a day axis.
+
+    Parameters
+    ----------
+    schedule : sequence
+        Items with ``day`` (relative to the first treatment), ``event`` and
+        optional ``test`` (mappings or :class:`preclin.invivo.ScheduleItem`).
+    """
+    import textwrap
+
+    items = sorted(schedule, key=lambda s: float(_node_field(s, "day")))
+    n = len(items)
+    fig, ax = _figure(6.4, 1.1 + 0.55 * max(n, 1))
+    days = [float(_node_field(s, "day")) for s in items]
+    lo, hi = (min(days), max(days)) if days else (0.0, 1.0)
+    span = (hi - lo) or 1.0
+    ax.hlines(0, lo - 0.05 * span, hi + 0.05 * span, color="#5d6d7e", lw=2)
+    for k, (item, day) in enumerate(zip(items, days, strict=True)):
+        test = _node_field(item, "test")
+        colour = _COLOURS[1] if test else _COLOURS[0]
+        ax.plot([day], [0], marker="o", ms=8, color=colour, zorder=3)
+        y = -(k + 1) * 0.8
+        ax.plot([day, day], [0, y + 0.25], color="#aab7b8", lw=0.8, zorder=1)
+        text = textwrap.fill(str(_node_field(item, "event")), 60)
+        ax.text(
+            day,
+            y,
+            f"day {day:g}: {text}" + (f"  [{test}]" if test else ""),
+            ha="left" if day <= (lo + hi) / 2 else "right",
+            va="center",
+            fontsize=8,
+            bbox={"boxstyle": "round,pad=0.3", "fc": "#f8f9f9", "ec": colour, "lw": 0.8},
+        )
+    ax.set_ylim(-(n + 0.6) * 0.8, 0.6)
+    ax.set_xlim(lo - 0.6 * span, hi + 0.6 * span)
+    ax.set_yticks([])
+    ax.set_xlabel("day (relative to the first treatment)")
+    ax.spines[["top", "right", "left"]].set_visible(False)
+    if title:
+        ax.set_title(title, fontsize=10)
+    return fig
