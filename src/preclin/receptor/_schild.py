@@ -158,13 +158,16 @@ def fit_schild(
     xm, ym, bm, levels, antagonist_unit = _read(data, x, y, antagonist, x_unit, antagonist_unit)
     labels = np.array([f"{v:.6e}" for v in levels])
     code = np.searchsorted(levels, bm)
-    frame = pd.DataFrame({"x": xm, "y": ym, "curve": labels[code]})
+    # fit on a concentration scale near 1 (molar values ~1e-7 make JᵀJ look singular)
+    pos = xm[xm > 0]
+    scale = float(10 ** np.round(np.mean(np.log10(pos)))) if pos.size else 1.0
+    frame = pd.DataFrame({"x": xm / scale, "y": ym, "curve": labels[code]})
     frame.attrs = dict(data.attrs)
     gfit = fit_global(
         frame, x="x", y="y", curve="curve", model="ll4", share=share, covariance=covariance
     )
     ec = gfit.ec50.set_index("curve").loc[labels]
-    ec50 = ec.estimate.to_numpy()
+    ec50 = ec.estimate.to_numpy() * scale
     dr = ec50 / ec50[0]
     with np.errstate(divide="ignore", invalid="ignore"):
         ldr = np.log10(dr - 1.0)
@@ -175,9 +178,9 @@ def fit_schild(
         {
             "antagonist_conc": levels * float(convert(1.0, "M", antagonist_unit)),
             "ec50": ec50 * to_x,
-            "ec50_stderr": ec.stderr.to_numpy() * to_x,
+            "ec50_stderr": ec.stderr.to_numpy() * scale * to_x,
             "dose_ratio": dr,
-            "log10_antagonist": lb,
+            "log10_antagonist": np.where(levels > 0, lb, np.nan),
             "log10_dr_minus_1": np.where(levels > 0, ldr, np.nan),
             "used": used,
         }
@@ -327,7 +330,8 @@ def fit_gaddum_schild(
         val = dict(zip(g.term[first], g.estimate[first], strict=True))
         slope = start.slope if np.isfinite(start.slope) and start.slope > 0 else 1.0
         pa2 = start.pa2 if np.isfinite(start.pa2) else -np.log10(levels[1])
-        p0 = np.array([val["bottom"], val["top"], abs(val["hill"]), np.log10(ctl), pa2, slope])
+        lo, hi = sorted([val["bottom"], val["top"]])  # agonist curves increase
+        p0 = np.array([lo, hi, abs(val["hill"]), np.log10(ctl), pa2, slope])
     except InputError:
         lo, hi = np.percentile(ym, [5, 95])
         p0 = np.array([lo, hi, 1.0, np.median(np.log10(xm[xm > 0])), -np.log10(levels[1]), 1.0])
