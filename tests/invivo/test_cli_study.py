@@ -40,7 +40,7 @@ def test_fst_agreement_with_kappa(capsys):
 def test_cli_bad_input_exit_2(tmp_path, capsys):
     traces = str(example_path("fst_traces"))
     assert main(["fst", "score", traces, "--fps", "30", "--threshold", "0.01"]) == 2
-    assert "frame-rate mismatch" in capsys.readouterr().err
+    assert "fst_traces.csv, row 3, column 'time_s'" in capsys.readouterr().err
     assert main(["fst", "score", traces]) == 2
     assert "pass --fps" in capsys.readouterr().err
     assert main(["fst", "score", str(example_path("fst_events")), "--window", "0-400s"]) == 2

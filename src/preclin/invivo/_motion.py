@@ -224,5 +224,7 @@ def read_motion_traces(path: str | Path, *, fps: float | None = None) -> pd.Data
     if "frame" not in long.columns:
         long["frame"] = long.groupby("animal").cumcount()
     long.attrs = dict(df.attrs)
-    long.attrs.pop("first_row", None)
+    first = long.attrs.pop("first_row", None)
+    if first is not None:  # index = the spreadsheet row of each value, for error messages
+        long.index = np.tile(np.arange(len(df)) + int(first), len(animals))
     return long
