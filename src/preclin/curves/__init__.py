@@ -7,6 +7,8 @@ from preclin.curves._models import MODELS, ModelSpec, get_model
 # -- section: engine (fit_curve, fit_curves, CurveFit) ------------------------
 # isort: split
 from preclin.curves import _prism  # registers the Prism bell-shaped / biphasic models
+from preclin.curves._batch import fit_curve_arrays, fit_curves
+from preclin.curves._single import CurveFit, fit_curve
 
 # -- end section: engine --
 
@@ -31,6 +33,10 @@ __all__: list[str] = sorted(
         "ModelSpec",
         "get_model",
         # -- engine names --
+        "CurveFit",
+        "fit_curve",
+        "fit_curve_arrays",
+        "fit_curves",
         # -- inference names --
         "GlobalFit",
         "calculate_ed",

@@ -47,6 +47,8 @@ STATUS_MESSAGES = {
     3: "the model gives non-finite values at the starting point",
     4: "fewer data points than free parameters",
     5: "fewer distinct concentrations than needed to estimate the curve",
+    6: "the EC50 runs away beyond 1e6x the tested concentrations (no finite least-squares"
+    " solution: the data do not define the curve)",
 }
 
 _TINY = 1e-300
@@ -233,8 +235,11 @@ def _cond_scaled(A, inv):
 
 
 @njit(cache=True)
-def _lm(fam, x, lx, y, sw, has_w, lo, hi, free_idx, q, maxit, tol2, ws):
-    """Levenberg–Marquardt from q (updated in place). Returns (status, rss, iterations)."""
+def _lm(fam, x, lx, y, sw, has_w, lo, hi, free_idx, q, maxit, tol2, ws, lelo, lehi):
+    """Levenberg–Marquardt from q (updated in place). Returns (status, rss, iterations).
+
+    Stops with status 6 when a location parameter (log e) leaves [lelo, lehi].
+    """
     pf = free_idx.shape[0]
     jrow, A, g, At, gt, M, L, dlt, qt = ws
     rss = _accumulate(fam, x, lx, y, sw, has_w, lo, hi, free_idx, q, jrow, A, g)
@@ -284,6 +289,11 @@ def _lm(fam, x, lx, y, sw, has_w, lo, hi, free_idx, q, maxit, tol2, ws):
                 for b in range(pf):
                     A[a, b] = At[a, b]
             rss = rss_t
+            if fam <= 3:
+                if q[3] < lelo or q[3] > lehi:
+                    return 6, rss, it + 1
+            elif q[3] < lelo or q[3] > lehi or q[4] < lelo or q[4] > lehi:
+                return 6, rss, it + 1
             if small and rel <= 1e-12:
                 return 0, rss, it + 1
             lam = max(lam * 0.1, 1e-12)
@@ -334,11 +344,42 @@ def _hessian_part(fam, x, lx, y, sw, has_w, lo, hi, free_idx, q, jrow, jrow2, qt
             M[b, a] = s
 
 
+@njit(cache=True)
+def _plateau_counts(fam, ux, uy, m, q, jrow, near):
+    """Distinct concentrations whose fitted response is within 20 % of the span
+    from the x → 0 asymptote (near[0]; x = 0 counts) and from the x → ∞ one (near[1])."""
+    near[0] = -1
+    near[1] = -1
+    if fam > 3:
+        return
+    y0 = eval_point(fam, 0.0, -np.inf, q, jrow, 0)
+    b = q[0]
+    x0_is_d = (b < 0) if fam == 2 else (b > 0)
+    yinf = q[1] if x0_is_d else q[2]
+    span = yinf - y0
+    if not (abs(span) > 0.0) or not math.isfinite(span):
+        return
+    n0 = 0
+    ninf = 0
+    for k in range(m):
+        if ux[k] <= 0.0:
+            n0 += 1
+            continue
+        f = eval_point(fam, ux[k], math.log(ux[k]), q, jrow, 0)
+        moved = (f - y0) / span
+        if moved <= 0.2:
+            n0 += 1
+        if moved >= 0.8:
+            ninf += 1
+    near[0] = n0
+    near[1] = ninf
+
+
 @njit(cache=True, parallel=True)
 def _fit_kernel(
     fam, x, lx, y, sw, has_w, starts, free_idx, free_mask, qfix, maxit, tol2, hess, grid,
     nthreads, out_q, out_cov, out_covh, out_rss, out_status, out_iter, out_rss0, out_cond,
-    out_xlo, out_xhi, out_ndist,
+    out_xlo, out_xhi, out_ndist, out_near,
 ):  # fmt: skip
     ncurve = starts.shape[0] - 1
     p = qfix.shape[0]
@@ -406,18 +447,23 @@ def _fit_kernel(
             if m < 2 or (p <= 5 and m < 3 and pf > 2):
                 out_status[ci] = 5
                 continue
+            llo = math.log(xlo) if math.isfinite(xlo) else 0.0
+            lhi = math.log(out_xhi[ci]) if out_xhi[ci] > 0 else llo
+            lelo = llo - math.log(1e6)
+            lehi = lhi + math.log(1e6)
             start_values(fam, ux, uy, m, free_mask, qfix, q0)
             for j in range(p):
                 q[j] = q0[j]
-            status, rss, nit = _lm(fam, x, lx, y, sw, has_w, lo, hi, free_idx, q, maxit, tol2, ws)
+            status, rss, nit = _lm(
+                fam, x, lx, y, sw, has_w, lo, hi, free_idx, q, maxit, tol2, ws, lelo, lehi
+            )
             total_it = nit
-            if status != 0 and grid:
+            poor = rss > 0.5 * out_rss0[ci]  # R² < 0.5: maybe a local minimum
+            if (status != 0 or poor) and grid:
                 best_rss = rss if math.isfinite(rss) else np.inf
                 best_status = status
                 for j in range(p):
                     best[j] = q[j]
-                llo = math.log(xlo) if math.isfinite(xlo) else 0.0
-                lhi = math.log(out_xhi[ci]) if out_xhi[ci] > 0 else llo
                 for gi in range(5):
                     for hj in range(4):
                         for j in range(p):
@@ -435,12 +481,14 @@ def _fit_kernel(
                             q[3] = llo + (lhi - llo) * gi / 5.0
                             q[4] = q[3] + (lhi - llo) * (hj + 1) / 5.0
                         st, rs, nit = _lm(
-                            fam, x, lx, y, sw, has_w, lo, hi, free_idx, q, maxit, tol2, ws
-                        )
+                            fam, x, lx, y, sw, has_w, lo, hi, free_idx, q,
+                            maxit, tol2, ws, lelo, lehi,
+                        )  # fmt: skip
                         total_it += nit
+                        # lowest RSS wins; convergence breaks near-ties
                         better = math.isfinite(rs) and (
-                            (st == 0 and (best_status != 0 or rs < best_rss))
-                            or (st != 0 and best_status != 0 and rs < best_rss)
+                            rs < best_rss * (1.0 - 1e-9)
+                            or (st == 0 and best_status != 0 and rs <= best_rss * (1.0 + 1e-9))
                         )
                         if better:
                             best_rss = rs
@@ -473,6 +521,7 @@ def _fit_kernel(
                 for a in range(pf):
                     for b in range(pf):
                         out_cov[ci, a, b] = sig2 * inv[a, b]
+            _plateau_counts(fam, ux, uy, m, q, jrow, out_near[ci])
             if hess:
                 _hessian_part(fam, x, lx, y, sw, has_w, lo, hi, free_idx, q, jrow, jrow2, qt, M)
                 for a in range(pf):
@@ -524,7 +573,8 @@ def fit_arrays(
     dict
         ``q`` (n, p), ``cov`` / ``cov_hessian`` (n, pf, pf), ``rss``, ``rss0``,
         ``status``, ``iterations``, ``cond``, ``xlo`` (lowest positive x),
-        ``xhi``, ``n_distinct``, ``n``.
+        ``xhi``, ``n_distinct``, ``n``, ``near`` (n, 2): distinct concentrations
+        within 20 % of the span from the x → 0 / x → ∞ asymptote (−1: not computed).
     """
     fam = FAMILY_CODES[family]
     x = np.ascontiguousarray(x, dtype=np.float64)
@@ -552,6 +602,7 @@ def fit_arrays(
         "xlo": np.empty(n),
         "xhi": np.empty(n),
         "n_distinct": np.empty(n, dtype=np.int32),
+        "near": np.full((n, 2), -1, dtype=np.int32),
     }
     if n > 0:
         _fit_kernel(
@@ -559,7 +610,7 @@ def fit_arrays(
             bool(hessian), bool(grid), int(get_num_threads()),
             out["q"], out["cov"], out["cov_hessian"], out["rss"], out["status"],
             out["iterations"], out["rss0"], out["cond"], out["xlo"], out["xhi"],
-            out["n_distinct"],
+            out["n_distinct"], out["near"],
         )  # fmt: skip
     if not hessian:
         out["cov_hessian"][:] = np.nan
