@@ -118,3 +118,27 @@ def test_vogel_summary_table_study(tmp_path):
                     "r_closed_form")  # fmt: skip
     ref = stats.dunnett(samples[1], samples[2], control=samples[0], alternative="greater")
     assert_allclose(s.contrasts["statistic"], ref.statistic, "r_closed_form")
+
+
+def test_med_per_compound_through_stats(monkeypatch, fst_result):
+    """Each compound's dose series (control = dose 0) goes to the stats room's MED."""
+    import preclin.stats as st
+
+    if not hasattr(st, "minimum_effective_dose"):
+        dose_mod = pytest.importorskip("preclin.stats._dose")
+        monkeypatch.setattr(st, "minimum_effective_dose", dose_mod.minimum_effective_dose,
+                            raising=False)  # fmt: skip
+    res = analyze_study(example_path("fst_study"))
+    med = res.readouts[0].summaries["immobility_s"].med
+    assert set(med["compound"]) == {"basimglurant"}  # imipramine (one dose) is not a series
+    # independent: pooled-variance t of each dose vs vehicle over vehicle + basimglurant groups
+    scores = fst_result.readouts[0].scores
+    sub = scores[scores["compound"].isin(["vehicle", "basimglurant"])]
+    g = sub.groupby("dose")["immobility_s"]
+    n, m, v = g.size(), g.mean(), g.var()
+    s2 = float(((n - 1) * v).sum() / (n.sum() - len(n)))
+    t = (m.loc[[3.0, 1.0, 0.3]] - m.loc[0.0]) / np.sqrt(
+        s2 * (1 / n.loc[[3.0, 1.0, 0.3]] + 1 / n[0.0])
+    )
+    p = stats.t.cdf(t, n.sum() - len(n))
+    assert_allclose(med["pvalue"], p, "closed_form", rtol=1e-9)

@@ -270,7 +270,12 @@ def _analyze_readout(spec: Readout, study: Study) -> ReadoutResult:
             )
         last = merged[merged["week"] == final]
         summaries[dv] = summarize_groups(
-            last, dv, control=control, alternative=spec.alternative_for(dv), dose="dose"
+            last,
+            dv,
+            control=control,
+            alternative=spec.alternative_for(dv),
+            dose="dose",
+            compound="compound",
         )
         return ReadoutResult(name=spec.label, kind=spec.kind, scores=merged,
                              summaries=summaries, extra=extra, notes=notes)  # fmt: skip
@@ -286,7 +291,12 @@ def _analyze_readout(spec: Readout, study: Study) -> ReadoutResult:
             warnings.simplefilter("error", DataQualityWarning)
             try:
                 summaries[dv] = summarize_groups(
-                    merged, dv, control=control, alternative=spec.alternative_for(dv), dose="dose"
+                    merged,
+                    dv,
+                    control=control,
+                    alternative=spec.alternative_for(dv),
+                    dose="dose",
+                    compound="compound",
                 )
             except DataQualityWarning as w:
                 notes.append(f"{dv}: {w}")
@@ -298,6 +308,7 @@ def _analyze_readout(spec: Readout, study: Study) -> ReadoutResult:
                         control=control,
                         alternative=spec.alternative_for(dv),
                         dose="dose",
+                        compound="compound",
                     )
     if spec.kind == "lh" and spec.options.get("binomial", True):
         from preclin.invivo._lh import fit_lh_binomial

@@ -42,8 +42,12 @@ class GroupSummary(Result):
         ``hedges_g``, ``g_ci_low``, ``g_ci_high``); ``significant``
         (pvalue < alpha).
     dose_window : DataFrame or None
-        Minimum effective dose and inverted-U window from ``preclin.stats``
-        when the groups form a dose series and that function is available.
+        Inverted-U / effective-window analysis per compound
+        (``preclin.stats.dose_window``), when available.
+    med : DataFrame or None
+        Minimum effective dose per compound by the fixed-sequence step-down
+        of ``preclin.stats.minimum_effective_dose`` (directional hypotheses
+        only), with a ``compound`` column.
     method : str
         One sentence: what was tested, how, and the multiplicity control.
     alpha : float
@@ -57,6 +61,7 @@ class GroupSummary(Result):
     anova: pd.DataFrame
     contrasts: pd.DataFrame
     dose_window: pd.DataFrame | None = None
+    med: pd.DataFrame | None = None
     method: str = ""
     alpha: float = 0.05
 
@@ -92,36 +97,53 @@ def _as_categorical(values: pd.Series, levels: list[Any] | None) -> pd.Series:
     return pd.Series(pd.Categorical(values, categories=levels), index=values.index)
 
 
-def _dose_window(
+def _dose_analyses(
     stats: Any,
     frame: pd.DataFrame,
     dv: str,
     group: str,
     dose: str | None,
-    doses: pd.Series | None,
+    compound: str | None,
     control: Any,
     alternative: str,
-) -> pd.DataFrame | None:
-    """MED / inverted-U window from ``preclin.stats.dose_window`` once that lands.
+    alpha: float,
+) -> dict[str, pd.DataFrame]:
+    """Williams-type MED and inverted-U window per compound, from ``preclin.stats``.
 
-    Called only if the function exists and accepts these keywords, so the
-    summary never breaks while the stats room's dose-finding API settles.
+    Each compound's dose series is analysed with the control group as dose 0.
+    A stats function is called only if it exists and accepts these keywords,
+    so the summary never breaks while the stats room's dose-finding API settles.
     """
     import inspect
 
-    finder = getattr(stats, "dose_window", None)
-    if finder is None or doses is None or dose is None:
-        return None
-    kwargs = {"dose": dose, "control": control, "alternative": alternative}
-    try:
-        inspect.signature(finder).bind(frame, dv, **kwargs)
-    except TypeError:
-        return None
-    try:
-        return finder(frame, dv, **kwargs)
-    except InputError as exc:
-        warnings.warn(f"no dose window for {dv}: {exc}", DataQualityWarning, stacklevel=3)
-        return None
+    if dose is None or compound is None or alternative == "two-sided":
+        return {}
+    if dose not in frame.columns or compound not in frame.columns:
+        return {}
+    is_ctrl = (frame[group].astype(str) == str(control)).to_numpy()
+    treated = frame[~is_ctrl]
+    found: dict[str, list[pd.DataFrame]] = {}
+    kwargs = {"dose": dose, "control": 0.0, "alternative": alternative, "alpha": alpha}
+    for comp, sub in treated.groupby(compound, sort=False):  # a few compounds per study
+        if sub[dose].nunique() < 2:
+            continue
+        series = pd.concat([frame[is_ctrl].assign(**{dose: 0.0}), sub])
+        for key, name in (("med", "minimum_effective_dose"), ("dose_window", "dose_window")):
+            fn = getattr(stats, name, None)
+            if fn is None:
+                continue
+            try:
+                inspect.signature(fn).bind(series, dv, **kwargs)
+            except TypeError:
+                continue
+            try:
+                res = fn(series, dv, **kwargs)
+            except InputError as exc:
+                warnings.warn(f"no {name} for {comp}: {exc}", DataQualityWarning, stacklevel=3)
+                continue
+            if isinstance(res, pd.DataFrame):
+                found.setdefault(key, []).append(res.assign(compound=str(comp)))
+    return {k: pd.concat(v, ignore_index=True) for k, v in found.items()}
 
 
 def _dose_of(data: pd.DataFrame, group: str, dose: str | None) -> pd.Series | None:
@@ -142,6 +164,7 @@ def summarize_groups(
     alternative: str = "two-sided",
     alpha: float = 0.05,
     dose: str | None = None,
+    compound: str | None = None,
     method: str = "dunnett",
 ) -> GroupSummary:
     """Mean ± SEM (n), one-way ANOVA, Dunnett vs control and Hedges' g for one readout.
@@ -163,8 +186,11 @@ def summarize_groups(
     alpha : float
         Significance level for the ``significant`` flags.
     dose : str, optional
-        Dose column; when given and the ``stats`` room offers a dose-window
-        analysis, the minimum effective dose and inverted-U window are added.
+        Dose column (recorded in ``describe``).
+    compound : str, optional
+        Compound column; with ``dose`` and a declared direction, each
+        compound's dose series (control as dose 0) gets the minimum effective
+        dose and inverted-U window from ``preclin.stats``.
     method : str
         Post-hoc method of :func:`preclin.stats.posthoc` (default Dunnett).
 
@@ -217,7 +243,10 @@ def summarize_groups(
         es[["group", "hedges_g", "g_ci_low", "g_ci_high"]], on="group", how="left"
     )
     contrasts["significant"] = contrasts["pvalue"] < alpha
-    window = _dose_window(stats, frame, dv, group, dose, doses, control, alternative)
+    dose_res = _dose_analyses(
+        stats, frame, dv, group, dose if doses is not None else None, compound, control,
+        alternative, alpha,
+    )  # fmt: skip
     side = {"two-sided": "two-sided", "less": "one-sided (group < control, declared)",
             "greater": "one-sided (group > control, declared)"}[alternative]  # fmt: skip
     text = (
@@ -233,7 +262,8 @@ def summarize_groups(
         describe=desc,
         anova=table,
         contrasts=contrasts,
-        dose_window=window,
+        dose_window=dose_res.get("dose_window"),
+        med=dose_res.get("med"),
         method=text,
         alpha=alpha,
     )
