@@ -23,7 +23,7 @@ def write(name, df):
 
 
 # Schild: 4PL agonist curves shifted by a competitive antagonist (molar).
-t = dict(bottom=2.0, top=98.0, hill=1.1, ec50=1e-7, pa2=8.3, slope=1.0)
+t = {"bottom": 2.0, "top": 98.0, "hill": 1.1, "ec50": 1e-7, "pa2": 8.3, "slope": 1.0}
 a = np.repeat(10.0 ** np.arange(-10, -2.9, 0.5), 2)
 rows = []
 for b in (0.0, 1e-8, 1e-7, 1e-6):
@@ -36,14 +36,20 @@ write("schild", df)
 truth["schild"] = t
 
 # Operational model: full (8-OH-DPAT-like) and partial (buspirone-like) agonist.
-t = dict(em=100.0, basal=0.0, n=1.0, ka={"8-OH-DPAT": 3e-8, "buspirone": 2e-8},
-         tau={"8-OH-DPAT": 30.0, "buspirone": 1.5})
+t = {
+    "em": 100.0,
+    "basal": 0.0,
+    "n": 1.0,
+    "ka": {"8-OH-DPAT": 3e-8, "buspirone": 2e-8},
+    "tau": {"8-OH-DPAT": 30.0, "buspirone": 1.5},
+}
 a = np.repeat(10.0 ** np.arange(-11, -4.9, 0.5), 2)
 rows = []
 for ag in ("8-OH-DPAT", "buspirone"):
     ka, tau = t["ka"][ag], t["tau"][ag]
     y = t["basal"] + (t["em"] - t["basal"]) * (tau * a) ** t["n"] / (
-        (a + ka) ** t["n"] + (tau * a) ** t["n"])
+        (a + ka) ** t["n"] + (tau * a) ** t["n"]
+    )
     rows.append(pd.DataFrame({"agonist": ag, "conc_M": a, "response": y}))
 df = pd.concat(rows, ignore_index=True)
 df["response"] += rng.normal(0, 2.5, len(df))
@@ -51,7 +57,7 @@ write("operational", df)
 truth["operational"] = t
 
 # Furchgott: one agonist before and after irreversible inactivation.
-t = dict(em=100.0, basal=0.0, n=1.2, ka=1e-6, tau={"control": 50.0, "EEDQ": 2.0})
+t = {"em": 100.0, "basal": 0.0, "n": 1.2, "ka": 1e-6, "tau": {"control": 50.0, "EEDQ": 2.0}}
 a = np.repeat(10.0 ** np.arange(-10, -2.9, 0.5), 2)
 rows = []
 for tr, tau in t["tau"].items():
@@ -63,8 +69,17 @@ write("furchgott", df)
 truth["furchgott"] = t
 
 # Operational allosteric model: a NAM (basimglurant-like) against an agonist (nM).
-t = dict(basal=3.0, em=100.0, n=1.0, ka=1000.0, kb=1.1, alpha=0.5, beta=0.05, tau_a=8.0,
-         tau_b=0.0)
+t = {
+    "basal": 3.0,
+    "em": 100.0,
+    "n": 1.0,
+    "ka": 1000.0,
+    "kb": 1.1,
+    "alpha": 0.5,
+    "beta": 0.05,
+    "tau_a": 8.0,
+    "tau_b": 0.0,
+}
 a = np.repeat(10.0 ** np.arange(0, 6.1, 0.5), 2)
 rows = []
 for b in (0.0, 1.0, 3.0, 10.0, 30.0):
@@ -78,7 +93,7 @@ write("allosteric", df)
 truth["allosteric"] = t
 
 # Allosteric EC50 shift (nM).
-t = dict(bottom=0.0, top=100.0, hill=1.0, ec50=100.0, kb=300.0, alpha=0.03)
+t = {"bottom": 0.0, "top": 100.0, "hill": 1.0, "ec50": 100.0, "kb": 300.0, "alpha": 0.03}
 a = np.repeat(10.0 ** np.arange(-1, 6.1, 0.5), 2)
 rows = []
 for b in (0.0, 100.0, 1000.0, 10000.0):
@@ -91,34 +106,53 @@ write("allosteric_shift", df)
 truth["allosteric_shift"] = t
 
 # Saturation binding: total and nonspecific (nM ligand, cpm).
-t = dict(bmax=1200.0, kd=1.1, ns=8.0, background=30.0)
+t = {"bmax": 1200.0, "kd": 1.1, "ns": 8.0, "background": 30.0}
 L = np.repeat([0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0], 3)
 tot = t["bmax"] * L / (t["kd"] + L) + t["ns"] * L + t["background"]
 nsb = t["ns"] * L + t["background"]
-df = pd.DataFrame({"ligand_nM": L, "total": tot + rng.normal(0, 20, L.size),
-                   "nonspecific": nsb + rng.normal(0, 20, L.size)})
+df = pd.DataFrame(
+    {
+        "ligand_nM": L,
+        "total": tot + rng.normal(0, 20, L.size),
+        "nonspecific": nsb + rng.normal(0, 20, L.size),
+    }
+)
 write("saturation", df)
 truth["saturation"] = t
 
 # Saturation binding with ligand depletion (everything in nM of the assay volume).
-t = dict(bmax=0.8, kd=0.5, ns=0.05, background=0.0)
+t = {"bmax": 0.8, "kd": 0.5, "ns": 0.05, "background": 0.0}
 Lt = np.repeat([0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4], 2)
 qa = 1 + t["ns"]
 qb = qa * t["kd"] + t["bmax"] - Lt
 F = (-qb + np.sqrt(qb**2 + 4 * qa * Lt * t["kd"])) / (2 * qa)
 tot = t["bmax"] * F / (t["kd"] + F) + t["ns"] * F
 Fn = Lt / qa
-df = pd.DataFrame({"ligand_total_nM": Lt, "total": tot + rng.normal(0, 0.01, Lt.size),
-                   "nonspecific": t["ns"] * Fn + rng.normal(0, 0.01, Lt.size)})
+df = pd.DataFrame(
+    {
+        "ligand_total_nM": Lt,
+        "total": tot + rng.normal(0, 0.01, Lt.size),
+        "nonspecific": t["ns"] * Fn + rng.normal(0, 0.01, Lt.size),
+    }
+)
 write("saturation_depletion", df)
 truth["saturation_depletion"] = t
 
 # Competition binding, two sites ([L] = 1 nM, Kd = 1 nM).
-t = dict(bottom=50.0, top=2000.0, ki_high=2.0, ki_low=300.0, fraction_high=0.4, L=1.0, kd=1.0)
+t = {
+    "bottom": 50.0,
+    "top": 2000.0,
+    "ki_high": 2.0,
+    "ki_low": 300.0,
+    "fraction_high": 0.4,
+    "L": 1.0,
+    "kd": 1.0,
+}
 i = np.repeat(10.0 ** np.arange(-2, 5.1, 0.5), 2)
 f = 1 + t["L"] / t["kd"]
 s = t["fraction_high"] / (1 + i / (t["ki_high"] * f)) + (1 - t["fraction_high"]) / (
-    1 + i / (t["ki_low"] * f))
+    1 + i / (t["ki_low"] * f)
+)
 y = t["bottom"] + (t["top"] - t["bottom"]) * s
 df = pd.DataFrame({"competitor_nM": i, "bound": y + rng.normal(0, 30, i.size)})
 write("competition", df)
