@@ -50,7 +50,10 @@ def write_guide_spec(
     from preclin.report._bundled import open_store
 
     with open_store(db) as kb:
-        found = kb.compounds(compound=compound)
+        try:
+            found = kb.compounds(compound=compound)
+        except InputError:
+            found = []
         if not len(found):
             raise InputError(
                 f"compound {compound!r} is not in the knowledge store",

@@ -56,8 +56,13 @@ class Context:
     def compound_ids(self, path: tuple[str | int, ...], names: list[str]) -> list[str]:
         """Store ids of ``names`` (names, synonyms or ids); unknown → InputError at the line."""
         ids = []
+        from preclin.core.errors import InputError
+
         for i, name in enumerate(names):
-            found = self.kb.compounds(compound=name)
+            try:
+                found = self.kb.compounds(compound=name)
+            except InputError:
+                found = []
             if not len(found):
                 raise self.spec.error(
                     (*path, i) if path and path[-1] == "compounds" else path,

@@ -321,7 +321,9 @@ class SpecLines:
 
 
 def _validation_message(exc: ValidationError, lines: SpecLines, source: str) -> InputError:
-    err = exc.errors()[0]
+    errors = exc.errors()
+    # a misspelt key explains its "field required" twin: report it first
+    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     loc = tuple(err["loc"])
     # drop discriminator tags that are not keys of the YAML (pydantic adds them)
     path: list[str | int] = []
