@@ -35,7 +35,7 @@ def _profile_cis(
     # profile likelihood refits each curve many times: an explicit opt-in, one curve at a time
     for (_, part), row in zip(groups, fits.itertuples(index=False)):
         low = high = np.nan
-        if row.converged and np.isfinite(row.ec50):
+        if row.converged and np.isfinite(float(row.ec50)):  # type: ignore[arg-type]
             fit = fit_curve(part[x].to_numpy(float), part[y].to_numpy(float), **opts)
             ci = calculate_ed(fit, [50], interval="profile", ci_level=opts["ci_level"])
             low, high = float(ci["ci_low"].iloc[0]), float(ci["ci_high"].iloc[0])
