@@ -125,7 +125,7 @@ def calculate_plate_qc(
     >>> qc = calculate_plate_qc(act)
     >>> qc[["plate", "z_prime", "qc_pass"]].round(2)
       plate  z_prime  qc_pass
-    0     1     0.83     True
+    0     1     0.82     True
     """
     mode = mode or data.attrs.get("mode")
     if mode is None:

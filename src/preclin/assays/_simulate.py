@@ -6,8 +6,9 @@ antagonist concentration scaled by the agonist's occupancy-driven response at
 the fixed agonist concentration (antagonist mode), a logistic agonist curve
 (agonist mode), or the operational allosteric model of
 :func:`preclin.receptor.calculate_allosteric_response` (allosteric mode).
-The kinetic shape is a Gq → Ca²⁺ transient (fast rise after the addition,
-slower decay); the traces carry dye-loading variation, cell-response
+The kinetic shape is the Gq → Ca²⁺ transient of
+:func:`preclin.receptor.calculate_transient_shape` (fast rise after the
+addition, slower decay); the traces carry dye-loading variation, cell-response
 variation, read noise, an outer-ring edge effect and an optional detector
 ceiling. Everything is drawn as whole (plates × reads × wells) arrays.
 """
@@ -35,7 +36,7 @@ from preclin.core import (
     parse_quantity,
 )
 
-__all__ = ["SimulatedPlate", "calcium_transient", "simulate_plate"]
+__all__ = ["SimulatedPlate", "simulate_plate"]
 
 #: illustrative mGluR5 NAM potencies (functional KB, nM) for the antagonist example;
 #: basimglurant's 1.1 nM is its reported Kd (knowledge base, R03/R04)
@@ -74,22 +75,6 @@ class SimulatedPlate(Result):
     def _summary_lines(self) -> list[str]:
         n_p = self.traces["plate"].nunique()
         return [f"{n_p} plate(s), {len(self.layout)} wells, mode {self.settings['mode']}"]
-
-
-def calcium_transient(time: Any, *, t_add: float = 10.0, rise: float = 3.0, decay: float = 40.0):
-    """Normalised Gq → Ca²⁺ transient shape (peak 1 at its maximum).
-
-    ``s(u) = (1 − e^(−u/rise)) e^(−u/decay) / s_max`` for ``u = t − t_add ≥ 0``
-    and 0 before the addition; the peak is at ``u* = rise · ln(1 + decay/rise)``.
-
-    >>> float(calcium_transient(10 + 3 * np.log(1 + 40 / 3)))
-    1.0
-    """
-    t = np.asarray(time, dtype=float)
-    u = np.maximum(t - t_add, 0.0)
-    peak_u = rise * np.log1p(decay / rise)
-    s_max = (1 - np.exp(-peak_u / rise)) * np.exp(-peak_u / decay)
-    return np.where(t >= t_add, (1 - np.exp(-u / rise)) * np.exp(-u / decay) / s_max, 0.0)
 
 
 def _truth_table(
@@ -178,6 +163,8 @@ def simulate_plate(
     interval: float = 2.0,
     duration: float = 90.0,
     t_add: float = 10.0,
+    rise: float = 2.0,
+    decay: float = 20.0,
     saturation: float | None = None,
     seed: int | None = 0,
 ) -> SimulatedPlate:
@@ -219,6 +206,9 @@ def simulate_plate(
     f0, interval, duration, t_add : float
         Baseline fluorescence, read interval (s), read duration (s) and time
         of the agonist addition (s).
+    rise, decay : float
+        Time constants (s) of the Gq → Ca²⁺ transient
+        (:func:`preclin.receptor.calculate_transient_shape`).
     saturation : float, optional
         Detector ceiling: reads are clipped here.
     seed : int, optional
@@ -233,7 +223,8 @@ def simulate_plate(
     Read ``r`` of well ``w``: ``F = F0_w (1 + amplitude · g_w · f_w · s(t_r))
     + ε`` with ``F0_w = f0 · LogNormal(dye_cv)``, ``g_w = (1 − edge_effect ·
     outer_w) · LogNormal(response_cv)``, ``ε ~ N(0, (read_noise · F0_w)²)`` and
-    ``s`` the :func:`calcium_transient`. Antagonist samples: ``f = f_A ·
+    ``s`` the unit-height Ca²⁺ transient of
+    :func:`preclin.receptor.calculate_transient_shape`. Antagonist samples: ``f = f_A ·
     (bottom + (top − bottom) / (1 + (c/IC50)^−hill)) / 100`` with ``f_A =
     [A]ⁿ / ([A]ⁿ + EC50ⁿ)``; the truth's ``kb`` is the Leff–Dougall KB of the
     IC50 (:func:`preclin.receptor.calculate_kb`). With all noise terms 0
@@ -297,7 +288,9 @@ def simulate_plate(
     f = _fractions(mode, layout, truth, names, n_plates, ag, unit)  # (P, W)
     # kinetic traces
     time = np.arange(0.0, duration + 0.5 * interval, interval)
-    shape = calcium_transient(time, t_add=t_add)
+    from preclin.receptor import calculate_transient_shape
+
+    shape = calculate_transient_shape(time, onset=t_add, rise=rise, decay=decay)
     n_w = len(layout)
     row = layout["row"].map(_ROW_INDEX).to_numpy()
     col = layout["column"].to_numpy() - 1
@@ -330,7 +323,8 @@ def simulate_plate(
         "agonist_conc": agonist_conc, "agonist_ec50": agonist_ec50, "agonist_hill": agonist_hill,
         "read_noise": read_noise, "dye_cv": dye_cv, "response_cv": response_cv,
         "edge_effect": edge_effect, "amplitude": amplitude, "f0": f0, "interval": interval,
-        "duration": duration, "t_add": t_add, "saturation": saturation,
+        "duration": duration, "t_add": t_add, "rise": rise, "decay": decay,
+        "saturation": saturation,
         "baseline_window": [0.0, t_add],
     }  # fmt: skip
     if mode == "allosteric":
