@@ -88,15 +88,6 @@ class GroupSummary(Result):
         return lines
 
 
-def _as_categorical(values: pd.Series, levels: list[Any] | None) -> pd.Series:
-    """Group column as a categorical without unused levels (order kept)."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        return values.cat.remove_unused_categories()
-    if levels is None:
-        levels = list(pd.unique(values.dropna()))
-    return pd.Series(pd.Categorical(values, categories=levels), index=values.index)
-
-
 def _dose_analyses(
     stats: Any,
     frame: pd.DataFrame,
@@ -228,7 +219,9 @@ def summarize_groups(
         control = present[0] if present else None
     if control not in present:
         check_option("control", control, present)
-    frame[group] = _as_categorical(frame[group], present)
+    if not isinstance(frame[group].dtype, pd.CategoricalDtype):
+        # keep the study's order of first appearance (numbers too, not sorted)
+        frame[group] = pd.Categorical(frame[group], categories=present)
     desc = stats.describe(frame, dv, by=group)
     doses = _dose_of(frame, group, dose)
     if doses is not None:
@@ -330,7 +323,6 @@ def calculate_cms_onset(
     rows = []
     for w in all_weeks:  # a handful of weeks: one Dunnett family per week
         sub = frame[frame[week] == w].copy()
-        sub[group] = _as_categorical(sub[group], None)
         if sub.empty:
             raise InputError(f"Invalid `weeks`: no data in week {w}.")
         ph = stats.posthoc(sub, dv, group, control=control, alternative=alternative)

@@ -50,7 +50,8 @@ def prepare_frame(
 ) -> pd.DataFrame:
     """Validate columns, coerce ``dv`` to float, drop rows without a response.
 
-    Rows with an empty response are dropped with a :class:`DataQualityWarning`
+    Categorical factor columns come back without unused categories (their
+    order is kept). Rows with an empty response are dropped with a :class:`DataQualityWarning`
     (never silently); an empty group label is an :class:`InputError`.
     """
     if not isinstance(dv, str):
@@ -82,6 +83,13 @@ def prepare_frame(
             stacklevel=3,
         )
         out = out.loc[keep]
+    for col in dict.fromkeys(factors):
+        if isinstance(out[col].dtype, pd.CategoricalDtype):
+            # Levels nobody observed (or whose rows were all dropped above) are
+            # removed here, once, keeping the user's order: pd.Categorical(x,
+            # categories=observed) on a categorical with extra levels is
+            # deprecated (Pandas4Warning) and would add empty groups.
+            out[col] = out[col].cat.remove_unused_categories()
     out.attrs = dict(data.attrs)
     return out
 
