@@ -161,3 +161,21 @@ def test_curve_with_too_few_points(salba):
         bad = salba.copy()
         bad.loc[3, "Dose"] = -1
         fit_global(bad, x="Dose", y="DryMatter", curve="Herbicide")
+
+
+def test_covariance_survives_molar_units():
+    """EC50s in mol/L (~1e-7) next to a top of 100 must not look singular (equilibration)."""
+    import numpy as np
+    import pandas as pd
+
+    from preclin.curves import fit_global
+
+    rng = np.random.default_rng(3)
+    conc = np.repeat(1e-6 / 3.0 ** np.arange(8), 2)
+    rows = []
+    for curve, ec50 in (("a", 3e-8), ("b", 2e-7)):
+        y = 2 + 96 / (1 + (ec50 / conc) ** 1.2) + rng.normal(0, 2, conc.size)
+        rows.append(pd.DataFrame({"x": conc, "y": y, "curve": curve}))
+    data = pd.concat(rows, ignore_index=True)
+    fit = fit_global(data, x="x", y="y", curve="curve", share=["bottom", "top"])
+    assert np.all(np.isfinite(fit.params["stderr"].to_numpy()))

@@ -32,14 +32,26 @@ KINDS = ("hessian", "gauss-newton")
 
 
 def _safe_inverse(mat: np.ndarray) -> np.ndarray:
-    """Inverse of a symmetric matrix, NaN-filled when it is singular."""
+    """Inverse of a symmetric matrix, NaN-filled when it is singular.
+
+    The matrix is equilibrated first (D·M·D with D = diag(M)^-1/2), so that
+    parameters on very different scales (an EC50 of 1e-7 M next to a top of
+    100) are not mistaken for a singular problem; the condition number is
+    judged on the equilibrated matrix.
+    """
     mat = 0.5 * (mat + mat.T)
+    diag = np.diag(mat)
+    if not np.all(np.isfinite(mat)) or np.any(diag <= 0):
+        return np.full_like(mat, np.nan)
+    d = 1.0 / np.sqrt(diag)
+    scaled = mat * d[:, None] * d[None, :]
     try:
-        inv = np.linalg.inv(mat)
+        inv = np.linalg.inv(scaled)
     except np.linalg.LinAlgError:
         return np.full_like(mat, np.nan)
-    if not np.all(np.isfinite(inv)) or np.linalg.cond(mat) > 1e14:
+    if not np.all(np.isfinite(inv)) or np.linalg.cond(scaled) > 1e14:
         return np.full_like(mat, np.nan)
+    inv = inv * d[:, None] * d[None, :]
     return 0.5 * (inv + inv.T)
 
 
