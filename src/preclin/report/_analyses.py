@@ -370,11 +370,15 @@ def _pk_simulation(ctx: Context, index: int, sec: Any) -> list[Any]:
         profile = simulate_pk(sec.model, params, regimen, times, **kwargs)
         steady = (
             calculate_steady_state(sec.model, params, regimen, **kwargs)
-            if (np.isfinite(regimen.tau))
+            if sec.steady_state and np.isfinite(regimen.tau)
             else None
         )
     except InputError as exc:
         raise ctx.spec.error(("sections", index), str(exc)) from None
+    if sec.steady_state and steady is None:
+        raise ctx.spec.error(
+            ("sections", index, "steady_state"), "a steady state needs a finite regimen `tau`"
+        )
     every = {
         "model": sec.model,
         "params": params,

@@ -160,6 +160,7 @@ class PkSimulationSection(_Section):
     fu: SourcedValue | None = None
     kd: SourcedValue | None = None
     kpuu: SourcedValue | None = None
+    steady_state: bool = False  # add a steady-state table (calculate_steady_state)
     caption: str | None = None
 
 
