@@ -103,7 +103,8 @@ def calculate_plate_qc(
     Z′ = 1 − 3(σ_high + σ_low)/|μ_high − μ_low| (Zhang 1999), S/B =
     μ_high/μ_low, CV = 100 σ/μ, all with sample SDs (ddof = 1) of the
     non-saturated control wells, on the response the plate was analysed
-    with. The spatial checks use replicate groups (wells of the same role,
+    with; S/B is NaN (not a failure) when μ_low ≤ 0, as for background-
+    subtracted responses. The spatial checks use replicate groups (wells of the same role,
     compound and concentrations on a plate) with a signal of at least half
     the assay window, each well as its signal above μ_low relative to its
     group's median: ``edge_ratio`` is, per group with wells both in the outer
@@ -199,7 +200,7 @@ def calculate_plate_qc(
     checks = [
         (ctrl_ok & ~(zp >= min_z_prime), "Z′ " + _fmt(zp, ".2f") + f" < {min_z_prime:g}"),
         (
-            ctrl_ok & ~(sb >= min_signal_to_background),
+            ctrl_ok & np.isfinite(sb) & ~(sb >= min_signal_to_background),
             "S/B " + _fmt(sb, ".2f") + f" < {min_signal_to_background:g}",
         ),
         (
