@@ -19,6 +19,7 @@ from preclin.core import (
     source_name,
 )
 from preclin.stats._groups_common import group_levels, prepare_frame
+from preclin.stats._reml import Reml
 
 __all__ = ["MixedModelResult", "mixed_model", "rm_anova"]
 
@@ -338,58 +339,6 @@ def _design(
     return np.column_stack(cols), names, terms
 
 
-class _Reml:
-    """REML pieces of y = Xβ + b_subject + e for given (σ²_subject, σ²_e)."""
-
-    def __init__(self, y: np.ndarray, x: np.ndarray, groups: np.ndarray) -> None:
-        self.y, self.x = y, x
-        self.z = (groups[:, None] == np.unique(groups)[None, :]).astype(float)
-
-    def vinv(self, theta: np.ndarray) -> np.ndarray:
-        v = theta[0] * self.z @ self.z.T + theta[1] * np.eye(len(self.y))
-        return np.linalg.inv(v)
-
-    def cov_beta(self, theta: np.ndarray, x: np.ndarray | None = None) -> np.ndarray:
-        x = self.x if x is None else x
-        return np.linalg.inv(x.T @ self.vinv(theta) @ x)
-
-    def loglik(self, theta: np.ndarray) -> float:
-        v = theta[0] * self.z @ self.z.T + theta[1] * np.eye(len(self.y))
-        vi = np.linalg.inv(v)
-        xvx = self.x.T @ vi @ self.x
-        beta = np.linalg.solve(xvx, self.x.T @ vi @ self.y)
-        r = self.y - self.x @ beta
-        n, p = self.x.shape
-        return -0.5 * (
-            np.linalg.slogdet(v)[1]
-            + np.linalg.slogdet(xvx)[1]
-            + r @ vi @ r
-            + (n - p) * np.log(2 * np.pi)
-        )
-
-    def dcov(self, theta: np.ndarray, x: np.ndarray) -> list[np.ndarray]:
-        """∂C/∂θₖ = C X′V⁻¹ (∂V/∂θₖ) V⁻¹X C for C = (X′V⁻¹X)⁻¹."""
-        vi = self.vinv(theta)
-        c = np.linalg.inv(x.T @ vi @ x)
-        w = vi @ x @ c
-        return [w.T @ (self.z @ self.z.T) @ w, w.T @ w]
-
-    def acov_theta(self, theta: np.ndarray) -> np.ndarray:
-        """Inverse observed information of (σ²_subject, σ²_e), numerical Hessian."""
-        h = 1e-4 * theta
-        hess = np.empty((2, 2))
-        for i in range(2):
-            for j in range(2):
-                ei, ej = np.eye(2)[i] * h[i], np.eye(2)[j] * h[j]
-                hess[i, j] = (
-                    self.loglik(theta + ei + ej)
-                    - self.loglik(theta + ei - ej)
-                    - self.loglik(theta - ei + ej)
-                    + self.loglik(theta - ei - ej)
-                ) / (4 * h[i] * h[j])
-        return np.linalg.inv(-hess)
-
-
 def _satterthwaite(
     lrows: np.ndarray,
     beta: np.ndarray,
@@ -457,9 +406,12 @@ def mixed_model(
     REML fit by statsmodels ``MixedLM``. Satterthwaite df are computed as
     lmerTest does: ν = 2(LCL′)² / (g′Ag) with g = ∂(LCL′)/∂θ (analytic),
     A the inverse observed REML information of θ = (σ²_subject, σ²_e)
-    (numerical Hessian), multi-df F tests via the eigen-decomposition of
+    (analytic), multi-df F tests via the eigen-decomposition of
     LCL′ (Fai & Cornelius). Agrees with R 4.2 ``lme4::lmer`` + lmerTest 3.1:
     estimates to 1e-5, SEs and df to 1e-3 (``tests/stats/test_repeated.py``).
+    The marginal covariance σ²_subject J + σ²_e I is block-diagonal per
+    animal, so all of this uses per-animal closed forms (Sherman–Morrison)
+    and never an N × N matrix.
 
     Examples
     --------
@@ -505,7 +457,7 @@ def mixed_model(
     if not converged:
         message = "; ".join([*sm_warn[:1], message]).strip("; ") or "REML did not converge"
         warnings.warn(f"mixed_model: {message}", ConvergenceWarning, stacklevel=2)
-    reml = _Reml(y, x_t, groups)
+    reml = Reml(y, x_t, groups)
     beta = np.asarray(fit.fe_params, dtype=float)
     cov = reml.cov_beta(theta)
     se = np.sqrt(np.diag(cov))
@@ -522,7 +474,7 @@ def mixed_model(
             ]
         )
         cov_s = reml.cov_beta(theta, x_s)
-        beta_s = cov_s @ x_s.T @ reml.vinv(theta) @ y
+        beta_s = cov_s @ x_s.T @ reml.vinv_dot(theta, y)
         dcov_s = reml.dcov(theta, x_s)
         tests_rows = []
         for term, idx in terms.items():
