@@ -96,12 +96,27 @@ def test_type_one_error():
 def test_ancova_matches_statsmodels(seed):
     """Per-trial estimate and SE equal statsmodels OLS y ~ C(arm) + baseline (1e-10)."""
     design = make_design(
-        n=[30, 25, 28], arms=3, effect=None, effect_smd=[0.3, 0.5], sd=8.0,
-        placebo_response=-10.0, baseline_mean=30.0, baseline_sd=4.0, baseline_corr=0.4,
-        site_sd=2.0, n_sites=4, dropout=0.2, dropout_mechanism="mar", dropout_slope=1.0,
-        early_corr=0.6, endpoint="continuous", responder_threshold=0.5, analysis="ancova",
-        alpha=0.05, multiplicity="none",
-    )  # fmt: skip
+        n=[30, 25, 28],
+        arms=3,
+        effect=None,
+        effect_smd=[0.3, 0.5],
+        sd=8.0,
+        placebo_response=-10.0,
+        baseline_mean=30.0,
+        baseline_sd=4.0,
+        baseline_corr=0.4,
+        site_sd=2.0,
+        n_sites=4,
+        dropout=0.2,
+        dropout_mechanism="mar",
+        dropout_slope=1.0,
+        early_corr=0.6,
+        endpoint="continuous",
+        responder_threshold=0.5,
+        analysis="ancova",
+        alpha=0.05,
+        multiplicity="none",
+    )
     benefit = np.tile(np.array(design.benefit), (4, 1))
     x, y, w = simulate_patients(design, make_rng(seed), 4, benefit)
     for covariate in (True, False):
