@@ -97,3 +97,30 @@ def test_analyze_bad_options(capsys, args, match):
     code = main(["plate", "analyze", str(example_path("flipr_traces_wide")), "--layout",
                  str(example_path("plate_layout_tiny")), *args])  # fmt: skip
     assert code == 2 and match in capsys.readouterr().err
+
+
+def test_analyze_endpoint_table(tmp_path):
+    lay = tmp_path / "layout.csv"
+    assert main(["plate", "layout", "--format", "96", "--top", "10uM", "--out", str(lay)]) == 0
+    layout = pd.read_csv(lay)
+    conc = layout["conc"].fillna(0).to_numpy()
+    act = (layout["role"] == "neutral") * 100.0 + (layout["role"] == "sample") * 100 / (
+        1 + conc / 0.3
+    )
+    reads = tmp_path / "reader.csv"
+    pd.DataFrame({"well": layout["well"], "value": 20 + 5 * act}).to_csv(reads, index=False)
+    out = tmp_path / "r.csv"
+    assert main(["plate", "analyze", str(reads), "--layout", str(lay), "--endpoint",
+                 "--out", str(out)]) == 0  # fmt: skip
+    assert pd.read_csv(out)["ic50"].round(6).eq(0.3).all()
+
+
+def test_simulate_and_analyze_allosteric(tmp_path):
+    t, ly = tmp_path / "t.csv", tmp_path / "l.csv"
+    assert main(["plate", "simulate", "--mode", "allosteric", "--top", "100uM", "--seed", "2",
+                 "--out-traces", str(t), "--out-layout", str(ly)]) == 0  # fmt: skip
+    out = tmp_path / "r.csv"
+    assert main(["plate", "analyze", str(t), "--layout", str(ly), "--mode", "allosteric",
+                 "--agonist-ka", "9.9uM", "--out", str(out)]) == 0  # fmt: skip
+    r = pd.read_csv(out)
+    assert r.loc[0, "kb_ci_low"] < 0.1055 < r.loc[0, "kb_ci_high"]

@@ -151,7 +151,8 @@ def register(app: typer.Typer) -> None:
             method=method, baseline=_window(baseline, "--baseline") or (0.0, 10.0),
             window=_window(window, "--window"), saturation=saturation,
         )  # fmt: skip
-        meta = {"settings": res.settings, "provenance": res.provenance.to_dict()}
+        prov = res.provenance.to_dict() if res.provenance is not None else {}
+        meta = {"settings": res.settings, "provenance": prov}
         print_table(res.plates, title="Plate QC", columns=_QC_COLS)
         cols = [c for c in _CURVE_COLS[mode] if c in res.curves.columns]
         print_table(res.curves, title=f"Curves ({mode})", columns=cols)
