@@ -11,6 +11,7 @@ from preclin.translate._discount import (
     calculate_translation_sensitivity,
     make_effect_prior,
 )
+from preclin.translate._figures import plot_bridge, plot_occupancy_dose, plot_power_curve
 from preclin.translate._size import TrialSizeResult, calculate_trial_size
 from preclin.translate._trial import TrialResult, simulate_trial
 
@@ -25,5 +26,8 @@ __all__ = [
     "calculate_translation_sensitivity",
     "calculate_trial_size",
     "make_effect_prior",
+    "plot_bridge",
+    "plot_occupancy_dose",
+    "plot_power_curve",
     "simulate_trial",
 ]
