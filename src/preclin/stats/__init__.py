@@ -20,6 +20,12 @@ from preclin.stats._twoway import anova2, simple_effects
 # -- end section: groups --
 
 # -- section: design (dose-finding, outliers, effect sizes, power, design) ---
+from preclin.stats._dose import (
+    DoseWindowResult,
+    dose_window,
+    minimum_effective_dose,
+    williams_test,
+)
 from preclin.stats._effect import effect_size, eta_squared
 from preclin.stats._outliers import grubbs
 from preclin.stats._power import (
@@ -53,6 +59,10 @@ __all__: list[str] = sorted(
         "simple_effects",
         "welch_anova",
         # -- design names --
+        "DoseWindowResult",
+        "dose_window",
+        "minimum_effective_dose",
+        "williams_test",
         "effect_size",
         "eta_squared",
         "grubbs",
