@@ -157,17 +157,19 @@ def _geo1(lam: float, tau: float, count: int) -> float:
     return r * (1.0 - (m + 1) * r**m + m * r ** (m + 1)) / (1.0 - r) ** 2
 
 
-@njit(parallel=True, cache=True)
-def superpose(times, t0, tau, n_doses, tlag, lam, c, d, has_d, last, out):  # pragma: no cover
-    """Bolus / oral: out[i, j] = Σ_doses Σ_k (c + d·t) e^{−λ t} (numba, parallel over i).
+@njit(cache=True)
+def _superpose_rows(
+    i0, i1, times, t0, tau, n_doses, tlag, lam, c, d, has_d, last, out
+):  # pragma: no cover
+    """Bolus / oral: out[i, j] = Σ_doses Σ_k (c + d·t) e^{−λ t} for rows i0 ≤ i < i1.
 
     With ``last`` the times count from the last of ``n_doses`` doses.
     """
-    n, nk = lam.shape
+    nk = lam.shape[1]
     nt = times.shape[0]
     finite_tau = math.isfinite(tau)
     pre = finite_tau and n_doses > 1 and n_doses <= 4 * nt
-    for i in prange(n):
+    for i in range(i0, i1):
         g0 = np.empty((nk, n_doses if pre else 1))
         if pre:
             for k in range(nk):
@@ -200,16 +202,18 @@ def superpose(times, t0, tau, n_doses, tlag, lam, c, d, has_d, last, out):  # pr
             out[i, j] = acc
 
 
-@njit(parallel=True, cache=True)
-def superpose_infusion(times, t0, tau, n_doses, dur, lam, c, last, out):  # pragma: no cover
-    """Zero-order infusions of duration ``dur``: c_k = R·A_k/λ_k (numba, parallel over i).
+@njit(cache=True)
+def _superpose_infusion_rows(
+    i0, i1, times, t0, tau, n_doses, dur, lam, c, last, out
+):  # pragma: no cover
+    """Zero-order infusions of duration ``dur``: c_k = R·A_k/λ_k, rows i0 ≤ i < i1.
 
     With ``last`` the times count from the start of the last of ``n_doses`` infusions.
     """
-    n, nk = lam.shape
+    nk = lam.shape[1]
     nt = times.shape[0]
     finite_tau = math.isfinite(tau)
-    for i in prange(n):
+    for i in range(i0, i1):
         for j in range(nt):
             tp = times[j] - t0
             if tp < 0.0:
@@ -251,6 +255,32 @@ def superpose_infusion(times, t0, tau, n_doses, dur, lam, c, last, out):  # prag
             out[i, j] = acc
 
 
+# Below this many (subject × time × exponential) terms one thread is faster:
+# starting numba's thread pool costs ~20 µs on an idle machine and milliseconds
+# on a busy one, which dominated scalar calls (quadrature, root finding, fits).
+_PARALLEL_MIN_WORK = 200_000
+
+
+@njit(parallel=True, cache=True)
+def _superpose_parallel(
+    times, t0, tau, n_doses, tlag, lam, c, d, has_d, last, out
+):  # pragma: no cover
+    for i in prange(lam.shape[0]):
+        _superpose_rows(i, i + 1, times, t0, tau, n_doses, tlag, lam, c, d, has_d, last, out)
+
+
+@njit(parallel=True, cache=True)
+def _superpose_infusion_parallel(
+    times, t0, tau, n_doses, dur, lam, c, last, out
+):  # pragma: no cover
+    for i in prange(lam.shape[0]):
+        _superpose_infusion_rows(i, i + 1, times, t0, tau, n_doses, dur, lam, c, last, out)
+
+
+def _parallel(lam: np.ndarray, times: np.ndarray) -> bool:
+    return lam.shape[0] > 1 and lam.size * times.shape[0] >= _PARALLEL_MIN_WORK
+
+
 def evaluate(
     route: str,
     times: np.ndarray,
@@ -277,16 +307,33 @@ def evaluate(
         out = np.empty((n, times.shape[0]))
     lam = np.ascontiguousarray(lam, dtype=float)
     c = np.ascontiguousarray(c, dtype=float)
+    parallel = _parallel(lam, times)
     if route == "infusion":
-        superpose_infusion(
-            times, float(t0), float(tau), int(n_doses), float(duration), lam, c, last, out
-        )
+        args = (times, float(t0), float(tau), int(n_doses), float(duration), lam, c, last, out)
+        if parallel:
+            _superpose_infusion_parallel(*args)
+        else:
+            _superpose_infusion_rows(0, n, *args)
     else:
         d = np.ascontiguousarray(d, dtype=float)
         tl = np.ascontiguousarray(np.broadcast_to(tlag, (n,)), dtype=float)
-        superpose(
-            times, float(t0), float(tau), int(n_doses), tl, lam, c, d, bool(d.any()), last, out
+        argv = (
+            times,
+            float(t0),
+            float(tau),
+            int(n_doses),
+            tl,
+            lam,
+            c,
+            d,
+            bool(d.any()),
+            last,
+            out,
         )
+        if parallel:
+            _superpose_parallel(*argv)
+        else:
+            _superpose_rows(0, n, *argv)
     return out
 
 
