@@ -179,3 +179,22 @@ def test_covariance_survives_molar_units():
     data = pd.concat(rows, ignore_index=True)
     fit = fit_global(data, x="x", y="y", curve="curve", share=["bottom", "top"])
     assert np.all(np.isfinite(fit.params["stderr"].to_numpy()))
+
+
+def test_increasing_curves_report_bottom_below_top():
+    """LL.4 is symmetric in (b, c, d) → (−b, d, c); report Prism's orientation."""
+    import numpy as np
+    import pandas as pd
+
+    from preclin.curves import fit_global
+
+    rng = np.random.default_rng(1)
+    conc = np.repeat(10.0 ** np.arange(-9, -4.5, 0.5), 2)
+    frames = []
+    for curve, ec50 in (("a", 3e-8), ("b", 2e-7)):
+        y = 2 + 96 / (1 + (ec50 / conc) ** 1.2) + rng.normal(0, 2, conc.size)
+        frames.append(pd.DataFrame({"x": conc, "y": y, "curve": curve}))
+    fit = fit_global(pd.concat(frames), x="x", y="y", curve="curve", share=["bottom", "top"])
+    est = fit.params.set_index(["curve", "term"])["estimate"]
+    assert est[("a", "bottom")] < est[("a", "top")]
+    assert est[("a", "hill")] > 0 and est[("b", "hill")] > 0

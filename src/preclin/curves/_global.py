@@ -87,6 +87,15 @@ def start_theta(spec: ModelSpec, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         if lx @ lx > 0:
             b = float(np.clip((lx @ np.log(frac / (1 - frac))) / (lx @ lx), 0.2, 10.0))
     th = np.array([-b if spec.family == "w2" else b, c, d, e, 1.0][: spec.n_params])
+    if (
+        spec.family == "ll5"
+        and spec.fixed.get("f") == 1.0
+        and not {"c", "d"} & set(spec.fixed)
+        and d < c
+    ):
+        # LL.4 is symmetric under (b, c, d) -> (-b, d, c): start an increasing curve
+        # in Prism's orientation (bottom < top, positive hill) so the fit lands there.
+        th[:3] = [-b, d, c]
     if spec.family == "bc5":
         th[4] = 0.0
     for name, value in spec.fixed.items():
