@@ -263,17 +263,21 @@ def _fit_chunk(
         cols[f"{pub}_se"] = s
     ec50 = np.where(hide, np.nan, ec50)
     ec50_se = np.where(hide, np.nan, ec50_se)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         l10 = np.log10(ec50)
         l10_se = ec50_se / (ec50 * _LOG10)
-        tq = stats.t.ppf(0.5 + ci_level / 2.0, np.where(df > 0, df, 1))
+        # t quantiles once per distinct df (a batch has few)
+        udf, inv = np.unique(np.where(df > 0, df, 1), return_inverse=True)
+        tq = stats.t.ppf(0.5 + ci_level / 2.0, udf)[inv]
         tq = np.where(df > 0, tq, np.nan)
+        ci_low = 10.0 ** (l10 - tq * l10_se)
+        ci_high = 10.0 ** (l10 + tq * l10_se)
     cols["ec50"] = ec50
     cols["ec50_se"] = ec50_se
     cols["log10_ec50"] = l10
     cols["log10_ec50_se"] = l10_se
-    cols["ec50_ci_low"] = 10.0 ** (l10 - tq * l10_se)
-    cols["ec50_ci_high"] = 10.0 ** (l10 + tq * l10_se)
+    cols["ec50_ci_low"] = ci_low
+    cols["ec50_ci_high"] = ci_high
     cols["rse"] = rse
     cols["df"] = df.astype(np.int64)
     cols["rss"] = rss

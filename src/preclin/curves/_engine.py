@@ -203,13 +203,24 @@ def _cholesky_solve(M, rhs, L, out):
 
 @njit(cache=True)
 def _inverse(M, L, out, tmp, e):
-    """out = M⁻¹ for SPD M; False if not positive definite."""
+    """out = M⁻¹ for SPD M (one Cholesky factorisation); False if not positive definite."""
     p = M.shape[0]
     for j in range(p):
+        e[j] = 0.0
+    if not _cholesky_solve(M, e, L, tmp):
+        return False
+    for j in range(p):
+        # solve L Lᵀ col = unit_j with the factor already in L
         for i in range(p):
-            e[i] = 1.0 if i == j else 0.0
-        if not _cholesky_solve(M, e, L, tmp):
-            return False
+            s = 1.0 if i == j else 0.0
+            for k in range(i):
+                s -= L[i, k] * tmp[k]
+            tmp[i] = s / L[i, i]
+        for i in range(p - 1, -1, -1):
+            s = tmp[i]
+            for k in range(i + 1, p):
+                s -= L[k, i] * tmp[k]
+            tmp[i] = s / L[i, i]
         for i in range(p):
             out[i, j] = tmp[i]
     return True
@@ -499,9 +510,7 @@ def _fit_kernel(
                     q[j] = best[j]
                 status = best_status
                 rss = _accumulate(fam, x, lx, y, sw, has_w, lo, hi, free_idx, q, jrow, A, g)
-            else:
-                # A, g are those at q after _lm; recompute to be safe
-                rss = _accumulate(fam, x, lx, y, sw, has_w, lo, hi, free_idx, q, jrow, A, g)
+            # else: A, g are those at q (kept current by _lm)
             out_status[ci] = status
             out_iter[ci] = total_it
             out_rss[ci] = rss

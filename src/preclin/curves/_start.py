@@ -43,23 +43,48 @@ def dose_means(x, y, lo, hi, ux, uy):
         elif x[i] > x[i - 1]:
             desc = False
     if asc:
-        order = np.arange(n)
-    elif desc:
-        order = np.arange(n - 1, -1, -1)
-    else:
-        order = np.argsort(x[lo:hi])
+        m = 0
+        i = lo
+        while i < hi:
+            xv = x[i]
+            sy = 0.0
+            k = 0
+            while i < hi and x[i] == xv:
+                sy += y[i]
+                k += 1
+                i += 1
+            ux[m] = xv
+            uy[m] = sy / k
+            m += 1
+        return m
+    if desc:
+        m = 0
+        i = hi - 1
+        while i >= lo:
+            xv = x[i]
+            sy = 0.0
+            k = 0
+            while i >= lo and x[i] == xv:
+                sy += y[i]
+                k += 1
+                i -= 1
+            ux[m] = xv
+            uy[m] = sy / k
+            m += 1
+        return m
+    order = np.argsort(x[lo:hi])
     m = 0
     i = 0
     while i < n:
         xv = x[lo + order[i]]
-        s = 0.0
+        sy = 0.0
         k = 0
         while i < n and x[lo + order[i]] == xv:
-            s += y[lo + order[i]]
+            sy += y[lo + order[i]]
             k += 1
             i += 1
         ux[m] = xv
-        uy[m] = s / k
+        uy[m] = sy / k
         m += 1
     return m
 
