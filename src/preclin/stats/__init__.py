@@ -20,6 +20,8 @@ from preclin.stats._twoway import anova2, simple_effects
 # -- end section: groups --
 
 # -- section: design (dose-finding, outliers, effect sizes, power, design) ---
+from preclin.stats._arrive import ArriveChecklist, arrive_checklist
+from preclin.stats._design import Allocation, randomize
 from preclin.stats._dose import (
     DoseWindowResult,
     dose_window,
@@ -59,6 +61,10 @@ __all__: list[str] = sorted(
         "simple_effects",
         "welch_anova",
         # -- design names --
+        "Allocation",
+        "ArriveChecklist",
+        "arrive_checklist",
+        "randomize",
         "DoseWindowResult",
         "dose_window",
         "minimum_effective_dose",
