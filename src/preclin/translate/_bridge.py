@@ -240,8 +240,7 @@ def _human_pk(
 def bridge(
     compound: str,
     *,
-    kb: Any = None,
-    db: Any = None,
+    kb: Any,
     doses: Sequence[float] | None = None,
     species: str | None = None,
     repeated: bool = False,
@@ -261,9 +260,10 @@ def bridge(
     ----------
     compound : str
         Name, id or synonym in the knowledge store.
-    kb : KnowledgeBase, optional
-        An open store; else ``db`` (a path) is opened read-only, else the default store.
-    db : path, optional
+    kb : KnowledgeBase
+        An open :class:`preclin.knowledge.KnowledgeBase` (anything with its
+        ``profile(compound)``). Passed in, not opened here: ``translate`` sits
+        above ``knowledge`` in the room order and does not import it.
     doses : sequence of float, optional
         Efficacious animal doses (mg/kg, oral) to bridge, in ``species``.
     species : str, optional
@@ -321,11 +321,10 @@ def bridge(
     >>> "no human PK in the store" in " ".join(b.gaps)
     True
     """
-    if kb is None:
-        from preclin.knowledge import KnowledgeBase
-
-        with KnowledgeBase(db, read_only=db is not None) as store:
-            return bridge(**{**locals(), "kb": store, "db": None})
+    if not hasattr(kb, "profile"):
+        raise InputError(
+            f"Invalid `kb`: got {type(kb).__name__}, must be an open preclin KnowledgeBase."
+        )
     from preclin.translate._bridge_parts import assemble
 
     check_scalar("ka", ka, low=0, closed="neither")

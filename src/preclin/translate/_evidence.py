@@ -54,7 +54,7 @@ class Value:
 
     def text(self) -> str:
         tag = "assumed" if self.assumed else self.source
-        return f"{self.value:.4g} {self.unit} [{tag}]".replace(" []", "")
+        return " ".join(p for p in (f"{self.value:.4g}", self.unit, f"[{tag}]") if p)
 
 
 @dataclass
