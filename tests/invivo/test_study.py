@@ -120,16 +120,9 @@ def test_vogel_summary_table_study(tmp_path):
     assert_allclose(s.contrasts["statistic"], ref.statistic, "r_closed_form")
 
 
-def test_med_per_compound_through_stats(monkeypatch, fst_result):
+def test_med_per_compound_through_stats(fst_result):
     """Each compound's dose series (control = dose 0) goes to the stats room's MED."""
-    import preclin.stats as st
-
-    if not hasattr(st, "minimum_effective_dose"):
-        dose_mod = pytest.importorskip("preclin.stats._dose")
-        monkeypatch.setattr(st, "minimum_effective_dose", dose_mod.minimum_effective_dose,
-                            raising=False)  # fmt: skip
-    res = analyze_study(example_path("fst_study"))
-    med = res.readouts[0].summaries["immobility_s"].med
+    med = fst_result.readouts[0].summaries["immobility_s"].med
     assert set(med["compound"]) == {"basimglurant"}  # imipramine (one dose) is not a series
     # independent: pooled-variance t of each dose vs vehicle over vehicle + basimglurant groups
     scores = fst_result.readouts[0].scores

@@ -75,6 +75,7 @@ def register(app: typer.Typer) -> None:
 
         from preclin.cli._common import print_table, stderr, stdout
         from preclin.invivo import analyze_study, plot_study
+        from preclin.invivo._summary import _window_lines
 
         res = analyze_study(study_file)
         con = stdout()
@@ -83,6 +84,8 @@ def register(app: typer.Typer) -> None:
             for dv, s in r.summaries.items():
                 print_table(_group_table(s), title=f"{r.name}: {dv}")
                 con.print(s.method)
+                for line in _window_lines(s.dose_window, s.med):
+                    con.print(f"dose window: {line}")
             for k, v in r.extra.items():
                 if k == "onset":
                     print_table(

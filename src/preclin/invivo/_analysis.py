@@ -100,6 +100,7 @@ class StudyResult(Result):
                             "dose_window": None
                             if s.dose_window is None
                             else jsonable(s.dose_window),
+                            "med": None if s.med is None else jsonable(s.med),
                         }
                         for dv, s in r.summaries.items()
                     },

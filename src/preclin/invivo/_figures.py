@@ -180,8 +180,10 @@ def plot_dose_response(
         The dose groups of one compound (default: every non-control group
         with a dose > 0).
     window : (low, high), optional
-        Effective dose window to shade; default: from ``summary.dose_window``
-        if present, else the range of doses whose contrast is significant.
+        Effective dose window to shade; default: the window
+        :func:`preclin.stats.dose_window` found for ``compound`` (in
+        ``summary.dose_window``; nothing shaded when no dose is effective),
+        else the range of doses whose contrast vs control is significant.
 
     Returns
     -------
@@ -201,7 +203,16 @@ def plot_dose_response(
         ax.axhspan(m - se, m + se, color="#dddddd", label=f"{summary.control} ± SEM")
         ax.axhline(m, color="#888888", lw=1)
     ax.errorbar(rest["dose"], rest["mean"], yerr=rest["sem"], marker="o", capsize=3, color="k")
-    if window is None:
+    from preclin.invivo._summary import _effective_window
+
+    table = summary.dose_window
+    has_window = table is not None and (
+        (compound is None and table["compound"].nunique() == 1)
+        or str(compound) in set(table["compound"].astype(str))
+    )
+    if window is None and has_window:
+        window = _effective_window(table, compound)
+    elif window is None:
         sig = summary.contrasts.loc[summary.contrasts["significant"], "group"].astype(str)
         doses = rest.loc[rest[summary.group].astype(str).isin(sig), "dose"]
         if len(doses):

@@ -42,11 +42,16 @@ class GroupSummary(Result):
         ``hedges_g``, ``g_ci_low``, ``g_ci_high``); ``significant``
         (pvalue < alpha).
     dose_window : DataFrame or None
-        Inverted-U / effective-window analysis per compound
-        (``preclin.stats.dose_window``), when available.
+        Per compound with two or more doses (control = dose 0):
+        :meth:`preclin.stats.DoseWindowResult.to_frame` of
+        :func:`preclin.stats.dose_window` — each dose vs control (Dunnett,
+        ``effective``, ``role`` lowest / highest effective), the quadratic
+        curvature contrast and the strongest downturn — with ``compound``
+        first and ``non_monotone`` (the inverted-U test) last.
+        :func:`_effective_window` reads the window off it. None without doses.
     med : DataFrame or None
         Minimum effective dose per compound by the fixed-sequence step-down
-        of ``preclin.stats.minimum_effective_dose`` (directional hypotheses
+        of :func:`preclin.stats.minimum_effective_dose` (declared direction
         only), with a ``compound`` column.
     method : str
         One sentence: what was tested, how, and the multiplicity control.
@@ -85,11 +90,10 @@ class GroupSummary(Result):
             f"One-way ANOVA: F({int(eff['df'])}, {int(self.anova.iloc[1]['df'])}) = "
             f"{eff['statistic']:.3g}, p = {eff['pvalue']:.3g}"
         )
-        return lines
+        return lines + _window_lines(self.dose_window, self.med)
 
 
 def _dose_analyses(
-    stats: Any,
     frame: pd.DataFrame,
     dv: str,
     group: str,
@@ -99,42 +103,96 @@ def _dose_analyses(
     alternative: str,
     alpha: float,
 ) -> dict[str, pd.DataFrame]:
-    """Williams-type MED and inverted-U window per compound, from ``preclin.stats``.
+    """Effective dose window (with its inverted-U test) and MED per compound.
 
-    Each compound's dose series is analysed with the control group as dose 0.
-    A stats function is called only if it exists and accepts these keywords,
-    so the summary never breaks while the stats room's dose-finding API settles.
+    Each compound with two or more doses is analysed as one dose series, the
+    control group as dose 0, by :func:`preclin.stats.dose_window` and (for a
+    declared direction only) :func:`preclin.stats.minimum_effective_dose`.
+    A series the stats room rejects (e.g. a dose group of one animal) is
+    skipped with a :class:`DataQualityWarning` naming the compound.
     """
-    import inspect
+    from preclin.stats import dose_window, minimum_effective_dose
 
-    if dose is None or compound is None or alternative == "two-sided":
+    if dose is None or compound is None:
         return {}
     if dose not in frame.columns or compound not in frame.columns:
         return {}
     is_ctrl = (frame[group].astype(str) == str(control)).to_numpy()
-    treated = frame[~is_ctrl]
+    ctrl = frame[is_ctrl].assign(**{dose: 0.0})
+    treated = frame[~is_ctrl & (frame[dose] > 0).to_numpy()]
     found: dict[str, list[pd.DataFrame]] = {}
-    kwargs = {"dose": dose, "control": 0.0, "alternative": alternative, "alpha": alpha}
     for comp, sub in treated.groupby(compound, sort=False):  # a few compounds per study
         if sub[dose].nunique() < 2:
             continue
-        series = pd.concat([frame[is_ctrl].assign(**{dose: 0.0}), sub])
-        for key, name in (("med", "minimum_effective_dose"), ("dose_window", "dose_window")):
-            fn = getattr(stats, name, None)
-            if fn is None:
-                continue
-            try:
-                inspect.signature(fn).bind(series, dv, **kwargs)
-            except TypeError:
-                continue
-            try:
-                res = fn(series, dv, **kwargs)
-            except InputError as exc:
-                warnings.warn(f"no {name} for {comp}: {exc}", DataQualityWarning, stacklevel=3)
-                continue
-            if isinstance(res, pd.DataFrame):
-                found.setdefault(key, []).append(res.assign(compound=str(comp)))
-    return {k: pd.concat(v, ignore_index=True) for k, v in found.items()}
+        series = pd.concat([ctrl, sub])
+        kw = {"control": 0.0, "alternative": alternative, "alpha": alpha}
+        try:
+            window = dose_window(series, dv, dose, **kw)
+            med = None
+            if alternative != "two-sided":
+                med = minimum_effective_dose(series, dv, dose, **kw)
+        except InputError as exc:
+            warnings.warn(f"no dose window for {comp}: {exc}", DataQualityWarning, stacklevel=3)
+            continue
+        table = window.to_frame().assign(non_monotone=window.non_monotone)
+        found.setdefault("dose_window", []).append(table.assign(compound=str(comp)))
+        if med is not None:
+            found.setdefault("med", []).append(med.assign(compound=str(comp)))
+    out = {}
+    for key, frames in found.items():
+        table = pd.concat(frames, ignore_index=True)
+        out[key] = table[["compound", *[c for c in table.columns if c != "compound"]]]
+    return out
+
+
+def _effective_window(
+    table: pd.DataFrame | None, compound: str | None = None
+) -> tuple[float, float] | None:
+    """(lowest, highest) effective dose of one compound from ``GroupSummary.dose_window``.
+
+    None when the table has no row for the compound or no dose is effective.
+    ``compound`` may be omitted when the table holds one compound.
+    """
+    if table is None or table.empty:
+        return None
+    if compound is None:
+        names = table["compound"].unique()
+        if len(names) != 1:
+            return None
+        compound = str(names[0])
+    rows = table[(table["compound"] == str(compound)) & (table["kind"] == "vs_control")]
+    doses = rows.loc[rows["effective"].astype(bool), "dose"].astype(float)
+    if doses.empty:
+        return None
+    return float(doses.min()), float(doses.max())
+
+
+def _window_lines(table: pd.DataFrame | None, med: pd.DataFrame | None) -> list[str]:
+    """One sentence per compound: effective window, shape, MED."""
+    if table is None:
+        return []
+    lines = []
+    for comp, rows in table.groupby("compound", sort=False):
+        win = _effective_window(rows, str(comp))
+        text = (
+            f"{comp}: effective window {win[0]:g} to {win[1]:g}"
+            if win
+            else f"{comp}: no dose differs from control"
+        )
+        text += (
+            "; the response turns back at higher doses (inverted U)"
+            if bool(rows["non_monotone"].iloc[0])
+            else "; no significant downturn"
+        )
+        if med is not None:
+            m = med[(med["compound"] == comp) & med["is_med"]]
+            text += (
+                f"; MED {float(m['dose'].iloc[0]):g}"
+                if len(m)
+                else "; no MED (the highest dose is not effective)"
+            )
+        lines.append(text)
+    return lines
 
 
 def _dose_of(data: pd.DataFrame, group: str, dose: str | None) -> pd.Series | None:
@@ -237,7 +295,7 @@ def summarize_groups(
     )
     contrasts["significant"] = contrasts["pvalue"] < alpha
     dose_res = _dose_analyses(
-        stats, frame, dv, group, dose if doses is not None else None, compound, control,
+        frame, dv, group, dose if doses is not None else None, compound, control,
         alternative, alpha,
     )  # fmt: skip
     side = {"two-sided": "two-sided", "less": "one-sided (group < control, declared)",
@@ -247,6 +305,18 @@ def summarize_groups(
         f"({side}), family-wise error controlled at alpha = {alpha:g} across "
         f"{len(present) - 1} comparisons; Hedges' g with noncentral-t 95% CIs."
     )
+    if "dose_window" in dose_res:
+        text += (
+            " Each compound's dose series with the control as dose 0: effective window by "
+            "Dunnett's test, inverted U by Holm-adjusted one-sided tests of every lower vs "
+            "higher dose (preclin.stats.dose_window)"
+            + (
+                "; MED by fixed-sequence step-down from the highest dose "
+                "(preclin.stats.minimum_effective_dose)."
+                if "med" in dose_res
+                else "."
+            )
+        )
     return GroupSummary(
         dv=dv,
         group=group,
