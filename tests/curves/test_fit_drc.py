@@ -136,3 +136,16 @@ def test_s_alba_separate_fits(shared_reference, nls):
         drc_theta = [terms[f"{p}:{row.Herbicide}"]["Estimate"] for p in "bcde"] + [1.0]
         drc_rss = np.sum((d.DryMatter - spec.predict(d.Dose.to_numpy(), drc_theta)) ** 2)
         assert row.rss <= drc_rss
+
+
+@pytest.mark.parametrize("model", ["bell", "biphasic"])
+def test_prism_models_match_independent_scipy_fit(local_reference, model):
+    """reference/curves/engine_prism_models.py: scipy least_squares on Prism's equations."""
+    with open(local_reference / "curves" / "engine_prism_models.json") as fh:
+        ref = json.load(fh)[model]
+    fit = fit_curve(ref["conc"], ref["response"], model=model)
+    assert fit.converged
+    assert_allclose(fit.theta, ref["estimate"], "iterative")
+    assert_allclose(np.sqrt(np.diag(fit.vcov)), ref["std_error"], "iterative_se")
+    assert_allclose(fit.rss, ref["rss"], "iterative")
+    assert fit.df == ref["df"]
