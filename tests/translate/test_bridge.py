@@ -85,6 +85,12 @@ def test_gaps_flagged_not_failing(kb):
     assert any("no affinity" in g for g in window.gaps)
 
 
+def test_affinity_species_differs(kb):
+    b = bridge("buspirone", kb=kb)  # pKi in rat (R12), PK only in human (R17)
+    assert "affinity species differs from PK species (affinity: rat; PK: human)" in b.gaps
+    assert b.kd_nM == pytest.approx(10**-7.9 * 1e9)
+
+
 def test_low_occupancy_and_margin(kb):
     b = bridge("basimglurant", kb=kb, doses=[0.01], species="rat", adverse_dose=1.0)
     assert any("occupancy below 50 % at the efficacious dose" in g for g in b.gaps)

@@ -56,6 +56,7 @@ def test_trial_simulate_with_animal_effect(capsys):
     assert code == 0
     printed = capsys.readouterr().out
     assert "shrinkage ~ Beta(mean 0.2, sd 0.1)" in printed and "assurance" in printed
+    assert "Power if the shrinkage assumption is wrong" in printed
 
 
 def test_trial_size(capsys):

@@ -86,6 +86,23 @@ def test_three_arms_bonferroni(ref, seed):
     assert res.power >= tab["power"].max()
 
 
+@pytest.mark.parametrize("seed", SEEDS)
+def test_site_heterogeneity_matches_approximation(seed):
+    """Random sites (SD 4, 10 sites) add site_sd² (1 − 1/S) to the contrast's variance."""
+    res = simulate_trial(
+        150, effect_smd=0.3, site_sd=4.0, n_sites=10, analysis="ttest", n_sim=N_SIM, seed=seed
+    )
+    plain = simulate_trial(150, effect_smd=0.3, analysis="ttest", n_sim=N_SIM, seed=seed)
+    assert res.power_analytic < plain.power_analytic
+    _within(res.power, res.power_analytic, math.sqrt(0.25 / N_SIM))
+
+
+def test_responder_also_near_pwr_2p(ref):
+    r = ref["responder"]
+    res = simulate_trial(r["n"], effect_smd=0.3, endpoint="responder", n_sim=N_SIM, seed=1)
+    _within(res.power, r["power_pwr_2p"], math.sqrt(0.25 / N_SIM))
+
+
 def test_type_one_error():
     res = simulate_trial(50, effect_smd=0.0, analysis="ttest", n_sim=N_SIM, seed=5)
     # success is one-directional: alpha / 2
@@ -213,12 +230,27 @@ def test_fused_path_equals_numpy_path(analysis):
     from preclin.translate._design import simulate_chunk, simulate_sums
 
     design = make_design(
-        n=[40, 35], arms=2, effect=2.0, effect_smd=None, sd=8.0, placebo_response=-10.0,
-        baseline_mean=30.0, baseline_sd=4.0, baseline_corr=0.5, site_sd=0.0, n_sites=1,
-        dropout=0.2, dropout_mechanism="mcar", dropout_slope=1.0, early_corr=0.6,
-        endpoint="continuous", responder_threshold=0.5, analysis=analysis, alpha=0.05,
+        n=[40, 35],
+        arms=2,
+        effect=2.0,
+        effect_smd=None,
+        sd=8.0,
+        placebo_response=-10.0,
+        baseline_mean=30.0,
+        baseline_sd=4.0,
+        baseline_corr=0.5,
+        site_sd=0.0,
+        n_sites=1,
+        dropout=0.2,
+        dropout_mechanism="mcar",
+        dropout_slope=1.0,
+        early_corr=0.6,
+        endpoint="continuous",
+        responder_threshold=0.5,
+        analysis=analysis,
+        alpha=0.05,
         multiplicity="none",
-    )  # fmt: skip
+    )
     benefit = np.full((50, 1), 2.0)
     fast = ancova_from_sums(
         sums_dict(simulate_sums(design, make_rng(7), 50, benefit)),

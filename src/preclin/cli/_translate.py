@@ -196,6 +196,25 @@ def register(app: typer.Typer) -> None:
         print_table(res.arms_table, title=res._title(), columns=cols)
         for line in res._summary_lines():
             typer.echo(line)
+        if animal_g is not None:
+            from preclin.translate import calculate_translation_sensitivity
+
+            sens = calculate_translation_sensitivity(
+                animal_g,
+                n=n,
+                scale_sd=sd,
+                arms=arms,
+                baseline_corr=baseline_corr,
+                dropout=dropout,
+                analysis=analysis,
+                alpha=alpha,
+                multiplicity=multiplicity,
+            )
+            print_table(
+                sens,
+                title="Power if the shrinkage assumption is wrong (closed form)",
+                columns=["shrinkage", "human_smd", "effect_points", "power_analytic"],
+            )
         if out is not None:
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(json.dumps(res.to_dict(), indent=2, sort_keys=True), encoding="utf-8")

@@ -70,16 +70,17 @@ def assemble(
         kd_nm, kd_src = math.nan, ""
         gaps.append(f"no affinity for the primary target {target or '?'}: occupancy not computed")
     pk_species = sorted(s for s in per_species if s != "human")
+    pk_all = sorted(per_species)
     if math.isfinite(kd_nm) and kd is None:
         if aff_species == "unspecified":
             gaps.append(
-                f"affinity species not stated (PK species: {', '.join(pk_species) or 'none'}): "
+                f"affinity species not stated (PK species: {', '.join(pk_all) or 'none'}): "
                 "species differences in Kd are ignored"
             )
-        elif pk_species and aff_species not in pk_species:
+        elif pk_all and aff_species not in pk_all:
             gaps.append(
                 f"affinity species differs from PK species (affinity: {aff_species}; "
-                f"PK: {', '.join(pk_species)})"
+                f"PK: {', '.join(pk_all)})"
             )
 
     # -- PK as stored -----------------------------------------------------------------
