@@ -139,7 +139,7 @@ def register(app: typer.Typer) -> None:
             simulate_trial,
         )
 
-        prior = None
+        prior: Any = None
         if animal_g is not None:
             lo = hi = None
             if animal_ci is not None:
