@@ -63,18 +63,3 @@ def test_animals_csv_missing(tmp_path):
     p.write_text("name: S\nanimals: nothere.csv\ngroups: []\n")
     with pytest.raises(InputError, match="file not found"):
         load_study(p)
-
-
-def test_arrive_items_from_study_and_analysis():
-    from preclin.invivo import analyze_study
-
-    s = load_study(example_path("fst_study"))
-    items = s.arrive_items()
-    assert items["item"].tolist() == list(range(1, 11))
-    assert items.set_index("item").loc[[1, 2, 3, 4, 5, 6, 8, 9], "reported"].all()
-    assert not items.set_index("item").loc[[7, 10], "reported"].any()
-    assert "Sprague-Dawley" in items.set_index("item").loc[8, "text"]
-    full = analyze_study(s).arrive_items().set_index("item")
-    assert full["reported"].all()
-    assert "Dunnett" in full.loc[7, "text"] or "dunnett" in full.loc[7, "text"]
-    assert "vehicle 173 ± 8.3 (n = 8)" in full.loc[10, "text"]

@@ -69,6 +69,14 @@ def register(app: typer.Typer) -> None:
             Path | None,
             typer.Option("--figures", help="Write one SVG per figure into this folder."),
         ] = None,
+        arrive: Annotated[
+            Path | None,
+            typer.Option(
+                "--arrive",
+                help="Write the ARRIVE 2.0 Essential 10 checklist (study file + analysis) "
+                "as a table (.csv, .tsv, .xlsx).",
+            ),
+        ] = None,
     ) -> None:
         """Score, unblind and summarise every readout of a study (Dunnett vs control)."""
         import json
@@ -110,6 +118,12 @@ def register(app: typer.Typer) -> None:
             for name, fig in figs.items():
                 fig.savefig(figures / f"{name}.svg", metadata={"Date": None})
             stderr().print(f"wrote {len(figs)} figures to {figures}")
+        if arrive is not None:
+            from preclin.core import write_table
+
+            chk = res.arrive_checklist()
+            write_table(chk.items, arrive)
+            stderr().print(f"wrote {arrive}: " + chk.summary().splitlines()[-1])
 
     @fst.command("score")
     def score(

@@ -5,13 +5,16 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from preclin.core import DataQualityWarning, InputError, Result, make_provenance, read_table
 from preclin.invivo._metadata import Readout, Study, load_study
 from preclin.invivo._summary import GroupSummary, calculate_cms_onset, summarize_groups
+
+if TYPE_CHECKING:
+    from preclin.stats import ArriveChecklist
 
 __all__ = ["ReadoutResult", "StudyResult", "analyze_study"]
 
@@ -114,39 +117,71 @@ class StudyResult(Result):
     def _title(self) -> str:
         return f"Study {self.study.name}: {len(self.readouts)} readout(s)"
 
-    def arrive_items(self) -> pd.DataFrame:
-        """ARRIVE 2.0 Essential 10 from the study file plus this analysis (items 7 and 10).
+    def arrive_checklist(self) -> ArriveChecklist:
+        """ARRIVE 2.0 Essential 10 checklist from the study file plus this analysis.
 
         Returns
         -------
-        DataFrame
-            ``item``, ``name``, ``reported``, ``text`` (see
-            :meth:`Study.arrive_items`); item 7 lists each analysis method,
-            item 10 each group's n, mean ± SEM and the contrast vs control.
+        preclin.stats.ArriveChecklist
+            :func:`preclin.stats.arrive_checklist` of
+            :meth:`Study.arrive_metadata` completed with what the analysis
+            knows: exclusions (3b: animals or sessions without data), the n of
+            each group per analysis (3c), each analysis method and the
+            software (7a), mean ± SEM per group (10a) and each contrast vs
+            control with Hedges' g and its 95 % CI, plus the dose windows (10b).
+            Items neither knows (e.g. 4b confounders, 7b assumption checks)
+            stay ``missing``.
+
+        Examples
+        --------
+        >>> from preclin.datasets import example_path
+        >>> chk = analyze_study(example_path("fst_study")).arrive_checklist()
+        >>> chk.items.set_index("item").loc[["3c", "7a", "10a", "10b"], "status"].tolist()
+        ['reported', 'reported', 'reported', 'reported']
         """
-        items = self.study.arrive_items()
-        methods, results = [], []
+        from preclin import __version__
+        from preclin.invivo._summary import _window_lines
+        from preclin.stats import arrive_checklist
+
+        meta = self.study.arrive_metadata()
+        methods, ns, desc, effects, dropped = [], [], [], [], []
         for r in self.readouts:
+            dropped.extend(n for n in r.notes if "no data" in n)
             for dv, s in r.summaries.items():
-                methods.append(f"{r.name} {dv}: {s.method}")
-                c = s.contrasts.set_index(s.contrasts["group"].astype(str))
-                parts = []
-                for _, row in s.describe.iterrows():
-                    g = str(row[s.group])
-                    txt = f"{g} {row['mean']:.4g} ± {row['sem']:.2g} (n = {int(row['n'])})"
-                    if g in c.index:
-                        txt += (
-                            f", diff {c.loc[g, 'estimate']:.3g}, p = {c.loc[g, 'pvalue']:.2g},"
-                            f" g = {c.loc[g, 'hedges_g']:.2g}"
-                            f" [{c.loc[g, 'g_ci_low']:.2g}, {c.loc[g, 'g_ci_high']:.2g}]"
-                        )
-                    parts.append(txt)
-                results.append(f"{r.name} {dv}: " + "; ".join(parts))
-            if "mixed_model_tests" in r.extra:
-                methods.append(f"{r.name}: " + r.notes[-1])
-        for item, text in ((7, " | ".join(methods)), (10, " | ".join(results))):
-            items.loc[items["item"] == item, ["reported", "text"]] = [bool(text), text]
-        return items
+                label = f"{r.name} {dv}"
+                methods.append(f"{label}: {s.method}")
+                d = s.describe
+                groups, n, mean, sem = d[s.group], d["n"].astype(int), d["mean"], d["sem"]
+                ns.append(f"{label}: " + ", ".join(f"{g} {k}" for g, k in zip(groups, n)))
+                desc.append(
+                    f"{label}: "
+                    + "; ".join(
+                        f"{g} {m:.4g} ± {e:.2g} SEM (n = {k})"
+                        for g, m, e, k in zip(groups, mean, sem, n)
+                    )
+                )
+                parts = [
+                    f"{row.group} vs {s.control}: diff {row.estimate:.3g}, p = {row.pvalue:.2g}, "
+                    f"g = {row.hedges_g:.2g} [{row.g_ci_low:.2g}, {row.g_ci_high:.2g}]"
+                    for row in s.contrasts.itertuples()
+                ]
+                parts += _window_lines(s.dose_window, s.med)
+                effects.append(f"{label}: " + "; ".join(parts))
+            if "onset" in r.extra and len(r.extra["onset"]):
+                methods.append(f"{r.name} onset: {r.extra['onset']['multiplicity'].iloc[0]}")
+            methods.extend(f"{r.name}: {n}" for n in r.notes if n.startswith("mixed model"))
+        methods.append(f"software: preclin {__version__} (statistics in preclin.stats)")
+        meta.update(
+            {
+                "exclusions": " | ".join(dropped)
+                or "none: every animal of the study file has data in every readout",
+                "n_per_analysis": " | ".join(ns),
+                "statistical_methods": " | ".join(methods),
+                "descriptive_statistics": " | ".join(desc),
+                "effect_sizes": " | ".join(effects),
+            }
+        )
+        return arrive_checklist({"study": self.study.name, **{k: v for k, v in meta.items() if v}})
 
     def summary(self, format: str = "text") -> str:
         if format != "text":

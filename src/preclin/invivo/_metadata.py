@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 from pydantic import (
@@ -16,6 +16,9 @@ from pydantic import (
 )
 
 from preclin.core import InputError, read_table
+
+if TYPE_CHECKING:
+    from preclin.stats import ArriveChecklist
 
 __all__ = [
     "Animal",
@@ -206,20 +209,12 @@ class Study(_Model):
         out["group"] = pd.Categorical(out["group"], categories=[g.name for g in self.groups])
         return out
 
-    def arrive_items(self) -> pd.DataFrame:
-        """The ARRIVE 2.0 Essential 10 items this description can fill in.
-
-        Returns
-        -------
-        DataFrame
-            One row per item: ``item`` (1–10), ``name``, ``reported`` (False
-            where the study file says nothing: add it before publishing),
-            ``text`` (what the study file says). Item 7 (statistical
-            methods) and 10 (results) come from the analysis, not from here.
-        """
+    def arrive_metadata(self) -> dict[str, str]:
+        """What this study file reports for ARRIVE 2.0, keyed as
+        :func:`preclin.stats.arrive_checklist` expects (sub-items it cannot
+        know are left out, so they show as missing)."""
         t = self.animal_table()
         n = t.groupby("group", observed=False).size()
-        ctrl = self.control
         species = ", ".join(sorted({str(v) for v in t["species"].dropna()})) or self.species
         strains = ", ".join(sorted({str(v) for v in t["strain"].dropna()}))
         sexes = ", ".join(f"{k}: {v}" for k, v in t["sex"].value_counts().sort_index().items())
@@ -234,10 +229,11 @@ class Study(_Model):
                 f"sex {sexes}" if sexes else "",
                 f"age {ages.min():g}–{ages.max():g} weeks" if len(ages) else "",
                 f"weight {weights.min():g}–{weights.max():g} g" if len(weights) else "",
-                f"supplier {suppliers}" if suppliers else "",
-                self.housing or "",
             )
             if part
+        )
+        details = "; ".join(
+            p for p in (f"supplier {suppliers}" if suppliers else "", self.housing or "") if p
         )
         procedures = "; ".join(
             f"{g.name}: {g.compound} {g.dose:g} {g.unit}"
@@ -255,29 +251,49 @@ class Study(_Model):
             + (f" (declared direction: {t.alternative})" if t.alternative != "two-sided" else "")
             for t in self.tests
         )
-        rows = [
-            (1, "Study design", f"{len(self.groups)} groups, control {ctrl}; experimental unit: "
-             f"{self.experimental_unit}" if ctrl else None),
-            (2, "Sample size", f"n per group: {', '.join(f'{k} {v}' for k, v in n.items())}"
-             + (f"; {self.sample_size}" if self.sample_size else "")
-             if self.sample_size else None),
-            (3, "Inclusion and exclusion criteria", self.exclusion),
-            (4, "Randomisation", self.randomisation),
-            (5, "Blinding", blinding),
-            (6, "Outcome measures", outcomes or None),
-            (7, "Statistical methods", None),
-            (8, "Experimental animals", animals or None),
-            (9, "Experimental procedures", "; ".join(p for p in (procedures, schedule) if p)),
-            (10, "Results", None),
-        ]  # fmt: skip
-        return pd.DataFrame(
-            {
-                "item": [r[0] for r in rows],
-                "name": [r[1] for r in rows],
-                "reported": [r[2] is not None for r in rows],
-                "text": [r[2] or "" for r in rows],
-            }
-        )
+        ctrl = self.control
+        items = {
+            "groups": f"{len(self.groups)} groups ({', '.join(g.name for g in self.groups)}); "
+            + (f"control {ctrl}" if ctrl else "no control group marked"),
+            "experimental_unit": self.experimental_unit,
+            "sample_size": f"n per group: {', '.join(f'{k} {v}' for k, v in n.items())}; "
+            f"{len(t)} animals in total",
+            "sample_size_method": self.sample_size,
+            "inclusion_criteria": self.exclusion,
+            "randomisation": self.randomisation,
+            "blinding": blinding,
+            "outcome_measures": outcomes,
+            "animals": animals,
+            "animal_details": details,
+            "procedures": procedures,
+            "timing": schedule,
+            "rationale": f"hypothesis: {self.hypothesis}" if self.hypothesis else None,
+        }
+        return {k: v for k, v in items.items() if v}
+
+    def arrive_checklist(self) -> ArriveChecklist:
+        """ARRIVE 2.0 Essential 10 checklist of what the study file reports.
+
+        Returns
+        -------
+        preclin.stats.ArriveChecklist
+            One row per sub-item (``item``, ``number``, ``title``, ``key``,
+            ``requirement``, ``status``, ``reported``) from
+            :func:`preclin.stats.arrive_checklist` fed with
+            :meth:`arrive_metadata`. Statistical methods, exclusions, n per
+            analysis and results come from the analysis:
+            :meth:`StudyResult.arrive_checklist`.
+
+        Examples
+        --------
+        >>> from preclin.datasets import example_path
+        >>> chk = load_study(example_path("fst_study")).arrive_checklist()
+        >>> chk.items.set_index("item").loc[["1a", "7a"], "status"].tolist()
+        ['reported', 'missing']
+        """
+        from preclin.stats import arrive_checklist
+
+        return arrive_checklist({"study": self.name, **self.arrive_metadata()})
 
     def resolve(self, path: str) -> Path:
         """A data path relative to the YAML file's folder."""
