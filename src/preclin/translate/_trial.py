@@ -128,7 +128,7 @@ def _assumption_text(a: dict[str, Any]) -> str:
     )
     parts = [f"{k}={a[k]}" for k in keys if k in a]
     parts.append(f"discount: {a.get('discount') or 'none (effect given directly)'}")
-    if a.get("prior"):
+    if a.get("prior") and a.get("prior") != a.get("discount"):
         parts.append(f"prior: {a['prior']}")
     return "; ".join(parts)
 
