@@ -100,7 +100,7 @@ def register(app: typer.Typer) -> None:
                 "quantity": [r[0] for r in rows],
                 "value": [r[1] for r in rows],
                 "unit": unit,
-                "p_value": [-math.log10(convert(r[1], unit, "M")) for r in rows],
+                "p_affinity": [-math.log10(convert(r[1], unit, "M")) for r in rows],
             }
         )
         print_table(table, title=f"IC50 {ic50}")
