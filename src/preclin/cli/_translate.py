@@ -324,8 +324,18 @@ def register(app: typer.Typer) -> None:
         ]
         from rich.markup import escape
 
-        shown = b.table.assign(source=b.table["source"].map(escape), note=None)
+        legend: dict[str, str] = {}
+
+        def short(src: str) -> str:  # long calc: sources get a numbered legend below
+            if "(" not in src:
+                return escape(src)
+            key = legend.setdefault(src, f"[{len(legend) + 1}]")
+            return escape(f"{src.split('(')[0]} {key}")
+
+        shown = b.table.assign(source=b.table["source"].map(short), note=None)
         print_table(shown, title=b._title(), columns=cols, max_rows=80)
+        for src, key in legend.items():
+            typer.echo(f"{key} {src}")
         for g in b.gaps:
             typer.echo(f"gap: {g}")
         for k, v in b.assumptions.items():
