@@ -320,8 +320,9 @@ def simulate_trial(
     equal-allocation Dunnett distribution of :mod:`preclin.stats` at the
     median residual df of the batch (exact without dropout and equal arms).
     The analysis is on completers (observed cases); sites are not modelled in
-    the analysis (they inflate the residual variance). Patient change ``y = placebo_response − benefit_j
-    + sd (ρ z_x + sqrt(1 − ρ²) z) + u_site``, baseline ``x = μ_b + σ_b z_x``.
+    the analysis (they inflate the residual variance). Patient change
+    ``y = placebo_response − benefit_j + sd (ρ z_x + sqrt(1 − ρ²) z) + u_site``,
+    baseline ``x = μ_b + σ_b z_x``.
     Power converges to R ``pwr.t.test`` (t test), the noncentral-t ANCOVA
     approximation with residual variance σ²(1 − ρ²) and ``df = N − k − 1``, and
     R ``power.prop.test`` (responders) within Monte-Carlo error
