@@ -539,22 +539,61 @@ def _workflow(ctx: Context, index: int, sec: Any) -> list[Any]:
 
 
 def _plate(ctx: Context, index: int, sec: Any) -> list[Any]:
-    from preclin import assays
+    from preclin.assays import fit_plates, read_endpoint, read_layout, read_traces
+    from preclin.core.io import read_table
+    from preclin.core.provenance import hash_file
+    from preclin.report._plate import plate_blocks, plate_record
 
-    simulate = getattr(assays, "simulate_plate", None)
-    if simulate is None:
-        return [
-            Gap(
-                "Not available: a simulated assay plate needs preclin.assays.simulate_plate, "
-                "which this build does not provide yet; no plate IC50 is reported."
-            )
-        ]
-    return [  # pragma: no cover - wired when the assays room lands
-        Gap(
-            "Not available: preclin.assays.simulate_plate exists but this version of the "
-            "report room does not render plates yet; no plate IC50 is reported."
+    where = ("sections", index)
+    traces_path = ctx.spec.resolve((*where, "traces"), sec.traces)
+    layout_path = ctx.spec.resolve((*where, "layout"), sec.layout)
+    try:
+        layout = read_layout(layout_path)
+    except InputError as exc:
+        raise ctx.spec.error((*where, "layout"), str(exc)) from None
+    try:
+        reader = read_endpoint if sec.endpoint else read_traces
+        data = reader(traces_path, plate_format=layout.attrs.get("plate_format"))
+    except InputError as exc:
+        raise ctx.spec.error((*where, "traces"), str(exc)) from None
+    try:
+        analysis = fit_plates(
+            data,
+            layout,
+            mode=sec.mode,
+            agonist_conc=sec.agonist_conc,
+            agonist_ec50=sec.agonist_ec50,
+            agonist_hill=sec.agonist_hill,
+            kb_method=sec.kb_method,
         )
-    ]
+    except InputError as exc:
+        raise ctx.spec.error(where, str(exc)) from None
+    extra, truth = {}, None
+    if sec.truth:
+        truth_path = ctx.spec.resolve((*where, "truth"), sec.truth)
+        truth = read_table(truth_path)
+        extra[truth_path.name] = hash_file(truth_path)
+    names = set(analysis.curves["compound"].astype(str))
+    for key in ("compounds", "figure_compounds"):
+        for j, c in enumerate(getattr(sec, key) or []):
+            if c not in names:
+                raise ctx.spec.error(
+                    (*where, key, j),
+                    f"compound {c!r} is not on the plate ({layout_path.name})",
+                    hint=f"compounds are {', '.join(sorted(names)[:12])}",
+                )
+    token = plate_record(ctx.registry, analysis, inputs=extra)
+    return plate_blocks(
+        ctx,
+        analysis,
+        token,
+        compounds=sec.compounds,
+        figure_compounds=sec.figure_compounds,
+        truth=truth,
+        simulated=sec.simulated,
+        caption=sec.caption,
+        label=f"{traces_path.name}, {layout_path.name}",
+    )
 
 
 _BUILDERS = {

@@ -189,14 +189,27 @@ class WorkflowSection(_Section):
 
 
 class PlateSection(_Section):
-    """A simulated assay plate and its fits (:func:`preclin.assays.simulate_plate`)."""
+    """An assay plate analysed from its files (:func:`preclin.assays.fit_plates`).
+
+    ``traces`` and ``layout`` are files (or ``example:<name>``); ``truth``
+    (optional) is the simulator's truth table, shown beside the estimates.
+    ``compounds`` limits the curve table, ``figure_compounds`` the curve
+    figure. ``simulated: true`` says on the page that the plate is simulated.
+    """
 
     type: Literal["plate"]
-    params: dict[str, Any] = Field(default_factory=dict)
-    x: str = "conc"
-    y: str = "response"
-    curve: str = "compound"
-    seed: int = 0
+    traces: str
+    layout: str
+    truth: str | None = None
+    mode: Literal["antagonist", "agonist", "allosteric"] = "antagonist"
+    agonist_conc: str | float | None = None
+    agonist_ec50: str | float | None = None
+    agonist_hill: float = 1.0
+    kb_method: Literal["leff-dougall", "cheng-prusoff"] = "leff-dougall"
+    endpoint: bool = False
+    compounds: list[str] | None = None
+    figure_compounds: list[str] | None = None
+    simulated: bool = False
     caption: str | None = None
 
 
