@@ -29,9 +29,15 @@ def simulate(n: int, seed: int) -> tuple[np.ndarray, ...]:
     hill = -rng.uniform(0.6, 2.5, n)
     x = np.tile(x1, n)
     truth = np.column_stack([hill, bottom, top, ic50])
-    idx = np.repeat(np.arange(n), x1.size)
-    y = bottom[idx] + (top - bottom)[idx] / (1 + (x / ic50[idx]) ** (-hill[idx]))
-    y += rng.normal(0, 4.0, y.size)
+    y = np.empty(x.size)
+    block = 1 << 16  # curves per block: bounded temporaries
+    for s in range(0, n, block):
+        sl = slice(s, min(n, s + block))
+        yb = bottom[sl, None] + (top - bottom)[sl, None] / (
+            1 + (x1[None, :] / ic50[sl, None]) ** (-hill[sl, None])
+        )
+        yb += rng.normal(0, 4.0, yb.shape)
+        y[sl.start * x1.size : sl.stop * x1.size] = yb.ravel()
     starts = np.arange(n + 1, dtype=np.int64) * x1.size
     return x, y, starts, truth
 

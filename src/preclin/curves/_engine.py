@@ -425,6 +425,8 @@ def _fit_kernel(
             lo = starts[ci]
             hi = starts[ci + 1]
             n = hi - lo
+            for i in range(lo, hi):  # log x, filled here so it runs in parallel
+                lx[i] = math.log(x[i]) if x[i] > 0.0 else -np.inf
             for j in range(p):
                 out_q[ci, j] = np.nan
             out_rss[ci] = np.nan
@@ -589,8 +591,7 @@ def fit_arrays(
     x = np.ascontiguousarray(x, dtype=np.float64)
     y = np.ascontiguousarray(y, dtype=np.float64)
     starts = np.ascontiguousarray(starts, dtype=np.int64)
-    with np.errstate(divide="ignore"):
-        lx = np.log(x)
+    lx = np.empty_like(x)  # filled by the kernel
     free = np.ascontiguousarray(free, dtype=np.bool_)
     free_idx = np.flatnonzero(free).astype(np.int64)
     qfix = np.ascontiguousarray(qfix, dtype=np.float64)
