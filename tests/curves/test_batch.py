@@ -80,3 +80,22 @@ def test_weights_match_scipy_sigma(spinach):
 def test_x_unit_column_and_attrs(spinach):
     fits = fit_curves(spinach, x="DOSE", y="SLOPE", by="HERBICIDE", x_unit="umol/L")
     assert (fits["x_unit"] == "umol/L").all() and fits.attrs["x_unit"] == "umol/L"
+
+
+def test_curvefit_result_api(spinach):
+    import json
+
+    part = spinach[(spinach.HERBICIDE == "bentazon") & (spinach.CURVE == 1)]
+    fit = fit_curve(part.DOSE, part.SLOPE, x_unit="umol/L")
+    assert list(fit.params.columns) == ["name", "estimate", "stderr", "ci_low", "ci_high", "fixed"]
+    assert fit.params["name"].tolist() == ["hill", "bottom", "top", "ec50"]
+    assert "CurveFit: LL.4" in fit.summary() and "<table" in fit._repr_html_()
+    json.dumps(fit.to_dict())
+    row = fit.to_frame()
+    batch = fit_curves(part, x="DOSE", y="SLOPE", x_unit="umol/L")
+    assert list(row.columns) == list(batch.columns)
+    assert fit.provenance is not None and fit.provenance.parameters["model"] == "ll4"
+    fixed = fit_curve(part.DOSE, part.SLOPE, fix={"hill": -1})
+    assert fixed.params.set_index("name").loc["hill", "fixed"]
+    assert np.isnan(fixed.row["hill_se"]) and fixed.row["hill"] == -1
+    assert fixed.df == fit.df + 1
