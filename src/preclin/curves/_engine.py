@@ -39,6 +39,32 @@ from preclin.curves._start import dose_means, start_values
 
 __all__ = ["STATUS_MESSAGES", "fit_arrays"]
 
+
+def _drop_stale_cache() -> None:
+    """Numba's cache only watches the file of the cached function: when the kernels
+    or starting values (other files) change, drop this module's cached machine code."""
+    import hashlib
+    from pathlib import Path
+
+    here = Path(__file__).parent
+    try:
+        digest = hashlib.sha256(
+            b"".join((here / f).read_bytes() for f in ("_kernels.py", "_start.py", "_engine.py"))
+        ).hexdigest()[:16]
+        cache = here / "__pycache__"
+        stamp = cache / "_engine.deps"
+        if stamp.exists() and stamp.read_text() == digest:
+            return
+        for f in cache.glob("_engine.*.nb[ic]"):
+            f.unlink()
+        cache.mkdir(exist_ok=True)
+        stamp.write_text(digest)
+    except OSError:  # read-only install: numba recompiles or uses its own checks
+        pass
+
+
+_drop_stale_cache()
+
 # status codes → messages (0 = converged)
 STATUS_MESSAGES = {
     0: "",
