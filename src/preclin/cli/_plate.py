@@ -132,6 +132,13 @@ def register(app: typer.Typer) -> None:
         wells_out: Annotated[
             Path | None, typer.Option("--wells", help="Write the per-well table (% activity).")
         ] = None,
+        report: Annotated[
+            Path | None,
+            typer.Option(
+                "--report",
+                help="Write a self-contained HTML report (QC, curves with CI bands, heat map).",
+            ),
+        ] = None,
     ) -> None:
         """Analyse plates: responses → QC (Z′, S/B, CV, edges) → curves → IC50/EC50, KB."""
         from preclin.assays import fit_plates, read_endpoint, read_layout, read_traces
@@ -160,6 +167,11 @@ def register(app: typer.Typer) -> None:
             if path is not None:
                 write_table(table, path, metadata=meta)
                 stderr().print(f"wrote {len(table)} rows to {path}")
+        if report is not None:
+            from preclin.report import write_plate_report
+
+            write_plate_report(res, report, title=f"Plate analysis: {traces.name} ({mode})")
+            stderr().print(f"wrote the plate report to {report}")
 
     @group.command("simulate")
     def simulate(

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from preclin.report._spec import GuideSpec
     from preclin.report._tables import SectionBlock
 
-__all__ = ["BuiltGuide", "build_guide", "render_html", "write_guide"]
+__all__ = ["BuiltGuide", "build_guide", "render_html", "render_page", "write_guide"]
 
 ROUNDING_NOTE = (
     "Computed values (from analyses of raw data) are rounded only here, at rendering: "
@@ -38,6 +38,12 @@ class BuiltGuide:
     n_tables: int
     n_figures: int
     summary: Any = None
+    quality: tuple[str, str] = (
+        "The consistency rules of the knowledge store (preclin kb check) were run on every "
+        "table of this guide; they found:",
+        "The consistency rules of the knowledge store found nothing to flag in this guide's "
+        "tables.",
+    )
 
 
 def build_guide(spec: GuideSpec, kb: Any) -> BuiltGuide:
@@ -116,11 +122,48 @@ def render_html(built: BuiltGuide) -> str:
         css=Markup(css),
         findings=findings,
         rounding_note=ROUNDING_NOTE,
+        quality_intro=built.quality[0],
+        quality_none=built.quality[1],
         version=__version__,
         svg=lambda text: Markup(text),  # our own matplotlib output (text escaped by it)
         title_of=reg.title_of,
         href_of=reg.href_of,
     )
+
+
+def render_page(
+    *,
+    title: str,
+    sections: list[SectionBlock],
+    registry: Any,
+    findings: list[dict[str, str]],
+    n_tables: int,
+    n_figures: int,
+    subtitle: str | None = None,
+    source: str = "",
+    compounds: list[str] | None = None,
+) -> str:
+    """A page in the guide's layout from ready sections (e.g. a plate report)."""
+    from types import SimpleNamespace
+
+    spec = SimpleNamespace(
+        title=title, subtitle=subtitle, compounds=list(compounds or []), source=source
+    )
+    built = BuiltGuide(
+        spec=spec,  # type: ignore[arg-type]
+        sections=sections,
+        references=registry.reference_list(),
+        analyses=registry.analyses,
+        findings=findings,
+        registry=registry,
+        n_tables=n_tables,
+        n_figures=n_figures,
+        quality=(
+            "Checks of this analysis (plate QC, convergence, curve flags) found:",
+            "Every plate passed QC and every curve converged without flags.",
+        ),
+    )
+    return render_html(built)
 
 
 def write_guide(
