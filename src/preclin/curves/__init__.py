@@ -27,6 +27,12 @@ from preclin.curves._custom import CustomFit, fit_custom
 
 # -- end section: custom --
 
+# -- section: band (calculate_confidence_band: pointwise bands of any fit) ----
+# isort: split
+from preclin.curves._band import calculate_confidence_band
+
+# -- end section: band --
+
 __all__: list[str] = sorted(
     [
         "MODELS",
@@ -50,5 +56,7 @@ __all__: list[str] = sorted(
         # -- custom names --
         "CustomFit",
         "fit_custom",
+        # -- band names --
+        "calculate_confidence_band",
     ]
 )

@@ -70,8 +70,9 @@ def plot_curve_fits(
 
     Parameters
     ----------
-    fits : sequence of GlobalFit
-        One single-curve fit per curve (:func:`preclin.curves.fit_global`).
+    fits : sequence of GlobalFit or CurveFit
+        One single-curve fit per curve (:func:`preclin.curves.fit_global`
+        or :func:`preclin.curves.fit_curve`).
     data : sequence of DataFrame
         The observations of each fit (columns ``x`` and ``y``).
     x, y : str
@@ -83,20 +84,19 @@ def plot_curve_fits(
 
     Notes
     -----
-    The band is the delta-method interval of the fitted mean,
-    ``ŷ(x) ± t(df) · sqrt(g(x)ᵀ V g(x))``, with ``g`` the model's Jacobian
-    (:meth:`preclin.curves.ModelSpec.jacobian`) and ``V`` the fit's
-    covariance (Prism's "confidence band of the curve").
+    The bands come from the curves room: :meth:`preclin.curves.CurveFit.predict`
+    with ``interval="confidence"`` for single fits and
+    :func:`preclin.curves.calculate_confidence_band` for global fits (the
+    delta-method interval of the fitted mean, Prism's "confidence band").
     """
     import numpy as np
-    from scipy import stats
 
-    from preclin.curves import get_model
+    from preclin.curves import calculate_confidence_band
 
     fig, ax = _figure()
     for i, (fit, frame) in enumerate(zip(fits, data, strict=True)):
         colour = _COLOURS[i % len(_COLOURS)]
-        label = str(fit.curves[0])
+        label = str(fit.curves[0]) if hasattr(fit, "curves") else str(i + 1)
         xs = frame[x].to_numpy(dtype=float)
         ys = frame[y].to_numpy(dtype=float)
         pos = xs[xs > 0]
@@ -107,17 +107,13 @@ def plot_curve_fits(
         if not fit.converged:
             ax.plot([], [], color=colour, label=f"{label} (fit failed)")
             continue
-        spec = get_model(fit.model)
         grid = np.geomspace(lo, hi, 200)
-        theta = spec.full_theta(fit.coef, dict(fit.fixed.items()))
-        mean = spec.predict(grid, theta)
-        jac = spec.jacobian(grid, theta)
-        free = [j for j, p in enumerate(spec.params) if p not in spec.fixed]
-        g = jac[:, free]
-        se = np.sqrt(np.einsum("ni,ij,nj->n", g, fit.vcov, g))
-        t = stats.t.ppf(0.5 + level / 2, fit.df)
-        ax.fill_between(grid, mean - t * se, mean + t * se, color=colour, alpha=0.18, lw=0)
-        ax.plot(grid, mean, color=colour, lw=1.6, label=label)
+        if hasattr(fit, "predict"):
+            band = fit.predict(grid, interval="confidence", level=level)
+        else:
+            band = calculate_confidence_band(fit, grid, ci_level=level)
+        ax.fill_between(grid, band["ci_low"], band["ci_high"], color=colour, alpha=0.18, lw=0)
+        ax.plot(grid, band["prediction"], color=colour, lw=1.6, label=label)
     ax.set_xscale("log")
     ax.set_xlabel(f"{x} ({x_unit})" if x_unit else x)
     ax.set_ylabel(y_label or y)
