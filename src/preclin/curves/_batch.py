@@ -224,7 +224,7 @@ def _fit_chunk(
     ec50, ec50_se = _ec50(layout, theta, cov_nat)
     # flags
     xlo, xhi = out["xlo"], out["xhi"]
-    fitted = status < 4
+    fitted = (status < 4) | (status == 6)  # a fit was attempted (4, 5: too little data)
     _, p_flat = flat_test(rss, out["rss0"], pf, df)
     no_lower, no_upper = plateau_flags(theta, out["near"], fam)
     with np.errstate(invalid="ignore"):

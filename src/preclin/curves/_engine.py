@@ -74,8 +74,8 @@ STATUS_MESSAGES = {
     3: "the model gives non-finite values at the starting point",
     4: "fewer data points than free parameters",
     5: "fewer distinct concentrations than needed to estimate the curve",
-    6: "the EC50 runs away beyond 1e6x the tested concentrations (no finite least-squares"
-    " solution: the data do not define the curve)",
+    6: "the EC50 drifts outside the tested concentrations without converging (no finite"
+    " least-squares solution: the data do not define the curve)",
 }
 
 _TINY = 1e-300
@@ -349,6 +349,11 @@ def _lm(fam, x, lx, y, sw, has_w, lo, hi, free_idx, q, maxit, tol2, ws, lelo, le
                     if pred <= 1e-10 * rss:
                         return 0, rss, it + 1
                 return 2, rss, it + 1
+    # iteration limit: an EC50 drifting outside the tested range is a runaway (6)
+    out_lo = lelo + 13.815510557964274  # log(1e6): back to the tested range
+    out_hi = lehi - 13.815510557964274
+    if q[3] < out_lo or q[3] > out_hi:
+        return 6, rss, maxit
     return 1, rss, maxit
 
 
