@@ -39,13 +39,10 @@ def _need_columns(ctx: Context, index: int, frame: Any, cols: dict[str, str], fi
 
 # -- behavioural study (invivo) ---------------------------------------------------
 def _study_analysis(ctx: Context, index: int, sec: Any) -> list[Any]:
-    from preclin.invivo import analyze_study, plot_dose_response, plot_groups, plot_time_course
+    from preclin.invivo import plot_dose_response, plot_groups, plot_time_course
 
     path = ctx.spec.resolve(("sections", index, "study"), sec.study)
-    try:
-        result = analyze_study(path)
-    except InputError as exc:
-        raise ctx.spec.error(("sections", index, "study"), str(exc)) from None
+    result = ctx.study_result(path, ("sections", index, "study"))
     prov = result.provenance
     token = ctx.registry.record(
         "preclin.invivo.analyze_study",
@@ -596,6 +593,12 @@ def _plate(ctx: Context, index: int, sec: Any) -> list[Any]:
     )
 
 
+def _bridge(ctx: Context, index: int, sec: Any) -> list[Any]:
+    from preclin.report._bridge import build_bridge_blocks
+
+    return build_bridge_blocks(ctx, index, sec)
+
+
 _BUILDERS = {
     "study_analysis": ("Behavioural study", _study_analysis),
     "curve_fit": ("Concentration–response", _curve_fit),
@@ -604,6 +607,7 @@ _BUILDERS = {
     "mechanism": ("Mechanism", _mechanism),
     "workflow": ("Experimental workflow", _workflow),
     "plate": ("Assay plate", _plate),
+    "bridge": ("Translation bridge", _bridge),
 }
 
 

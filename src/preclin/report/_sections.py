@@ -38,6 +38,21 @@ class Context:
     findings: list[dict[str, str]] = field(default_factory=list)
     n_tables: int = 0
     n_figures: int = 0
+    cache: dict[Any, Any] = field(default_factory=dict)
+
+    def study_result(self, path: Any, where: tuple[str | int, ...]) -> Any:
+        """:func:`preclin.invivo.analyze_study` of ``path``, once per guide build."""
+        from preclin.core.errors import InputError
+
+        key = ("study", str(path))
+        if key not in self.cache:
+            from preclin.invivo import analyze_study
+
+            try:
+                self.cache[key] = analyze_study(path)
+            except InputError as exc:
+                raise self.spec.error(where, str(exc)) from None
+        return self.cache[key]
 
     def add_table(self, table: TableBlock) -> TableBlock:
         self.n_tables += 1

@@ -17,6 +17,7 @@ from preclin.core.errors import InputError
 __all__ = [
     "SECTION_TYPES",
     "AffinitiesSection",
+    "BridgeSection",
     "CurveFitSection",
     "GuideSpec",
     "MechanismSection",
@@ -213,6 +214,29 @@ class PlateSection(_Section):
     caption: str | None = None
 
 
+class BridgeSection(_Section):
+    """A compound's translational bridge (:func:`preclin.translate.bridge`).
+
+    ``study`` (a study file or ``example:<name>``) is analysed with
+    :func:`preclin.invivo.analyze_study` and gives the efficacious doses and
+    effect sizes; ``doses`` (mg/kg) may be given instead. ``figure``: the
+    one-page bridge, the occupancy-vs-dose figure, or none.
+    """
+
+    type: Literal["bridge"]
+    compound: str
+    study: str | None = None
+    dv: str | None = None
+    doses: list[float] | None = None
+    species: str | None = None
+    repeated: bool = False
+    kd: float | None = None
+    adverse_dose: float | None = None
+    clinical_doses: list[float] | None = None
+    figure: Literal["bridge", "occupancy", "none"] = "bridge"
+    caption: str | None = None
+
+
 Section = Annotated[
     TextSection
     | ProfileSection
@@ -225,7 +249,8 @@ Section = Annotated[
     | PkSimulationSection
     | MechanismSection
     | WorkflowSection
-    | PlateSection,
+    | PlateSection
+    | BridgeSection,
     Field(discriminator="type"),
 ]
 SECTION_TYPES = (
@@ -241,6 +266,7 @@ SECTION_TYPES = (
     "mechanism",
     "workflow",
     "plate",
+    "bridge",
 )
 
 
