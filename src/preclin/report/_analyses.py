@@ -489,7 +489,7 @@ def _mechanism(ctx: Context, index: int, sec: Any) -> list[Any]:
         if cites
         else f"{title}."
     )
-    return [ctx.add_figure(caption, plot_pathway(graph), sources)]
+    return [ctx.add_figure(caption, plot_pathway(graph), sources, natural=True)]
 
 
 def _workflow(ctx: Context, index: int, sec: Any) -> list[Any]:
@@ -530,7 +530,10 @@ def _workflow(ctx: Context, index: int, sec: Any) -> list[Any]:
         raise ctx.spec.error(("sections", index), "a workflow needs `study:` or `schedule:`")
     return [
         ctx.add_figure(
-            sec.caption or f"Experimental workflow: {title}.", plot_workflow(steps), sources
+            sec.caption or f"Experimental workflow: {title}.",
+            plot_workflow(steps),
+            sources,
+            natural=True,
         )
     ]
 

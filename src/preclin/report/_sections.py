@@ -61,11 +61,18 @@ class Context:
             self.findings.append({**f, "anchor": table.anchor, "where": f"Table {table.number}"})
         return table
 
-    def add_figure(self, caption: str, fig: Any, sources: tuple[str, ...]) -> FigureBlock:
+    def add_figure(
+        self, caption: str, fig: Any, sources: tuple[str, ...], *, natural: bool = False
+    ) -> FigureBlock:
+        """A numbered inline-SVG figure; ``natural``: never shown wider than its own size
+        (diagrams, whose text should stay the size of the page's text)."""
         from preclin.report._figures import figure_to_svg
 
         self.n_figures += 1
         svg = figure_to_svg(fig, salt=f"fig{self.n_figures}")
+        if natural:
+            px = round(96 * float(fig.get_size_inches()[0]))
+            svg = svg.replace("<svg", f'<svg style="max-width: {min(px, 680)}px"', 1)
         return FigureBlock(caption=caption, svg=svg, sources=sources, number=self.n_figures)
 
     def compound_ids(self, path: tuple[str | int, ...], names: list[str]) -> list[str]:
