@@ -74,8 +74,10 @@ def fit_curves_dask(
         ``flags``; each parameter and ``<name>_se``; ``ec50``, ``ec50_se``,
         ``log10_ec50``, ``log10_ec50_se``, ``ec50_ci_low``,
         ``ec50_ci_high``; ``rse``, ``df``, ``rss``, ``loglik``, ``aic``;
-        ``x_unit``). Computed, the rows are in order of first appearance in
-        the source (partition after partition) with a fresh ``RangeIndex``,
+        ``x_unit``: all None, of object dtype, when no unit is given — cast it
+        with ``.astype("string")`` before ``to_parquet``). Computed, the rows
+        are in order of first appearance in the source (partition after
+        partition) with a fresh ``RangeIndex``,
         exactly as :func:`~preclin.curves.fit_curves` on the concatenated
         table; lazily, partition after partition (after a shuffle, in the
         shuffle's order) with each partition's own index.
