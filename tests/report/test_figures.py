@@ -34,3 +34,24 @@ def test_curve_figure_band_is_the_curves_band():
     verts = ax.collections[-1].get_paths()[0].vertices  # the fill_between polygon
     assert np.isclose(verts[:, 1].max(), band["ci_high"].max())
     assert np.isclose(verts[:, 1].min(), band["ci_low"].min())
+
+
+def test_log_ticks_are_plain_text():
+    """Log tick labels become Unicode text (no mathtext parse per label), same ticks."""
+    from matplotlib.figure import Figure
+
+    from preclin.report._figures import _unicode_tick, figure_to_svg
+
+    fig = Figure()
+    ax = fig.add_subplot()
+    ax.plot([1e-3, 1e1], [0, 1])
+    ax.set_xscale("log")
+    svg = figure_to_svg(fig)
+    assert "10⁻³" in svg and "10¹" in svg
+    assert "mathdefault" not in svg and "$" not in svg
+    assert _unicode_tick(r"$\mathdefault{2\times10^{-1}}$") == "2×10⁻¹"
+
+
+def test_guides_have_no_mathtext(seed_guides):
+    for path in seed_guides.values():
+        assert "mathdefault" not in path.read_text(encoding="utf-8")

@@ -45,6 +45,7 @@ def figure_to_svg(fig: Figure, *, salt: str = "preclin") -> str:
     """
     import matplotlib
 
+    _plain_log_ticks(fig)
     buf = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": salt}):
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
@@ -54,6 +55,55 @@ def figure_to_svg(fig: Figure, *, salt: str = "preclin") -> str:
     # a responsive inline figure: keep the viewBox, let CSS set the width
     svg = re.sub(r'(<svg[^>]*?)\swidth="[^"]*"\sheight="[^"]*"', r"\1", svg, count=1)
     return svg.strip()
+
+
+_SUPERSCRIPT = str.maketrans("0123456789-−.", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁻·")
+_MATH_POWER = re.compile(r"^\$\\mathdefault\{(?:([0-9.]+)\\times)?(10)\^\{([-−]?[0-9.]+)\}\}\$$")
+
+
+def _unicode_tick(text: str) -> str:
+    """``$\\mathdefault{2\\times10^{-3}}$`` → ``2×10⁻³`` (plain text, no mathtext)."""
+    m = _MATH_POWER.match(text)
+    if m is None:
+        return text
+    mant, base, exp = m.groups()
+    power = base + exp.translate(_SUPERSCRIPT)
+    return f"{mant}×{power}" if mant else power
+
+
+class _PlainTicks:
+    """A log-axis tick formatter's labels as Unicode text (same ticks labelled)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return _unicode_tick(self.inner(x, pos))
+
+
+def _plain_log_ticks(fig: Figure) -> None:
+    """Swap mathtext log tick labels for Unicode ones (display only).
+
+    Matplotlib labels log axes with mathtext (``$10^{-3}$``); laying that out
+    costs a mathtext parse per label and figure (about a second per guide).
+    The labels read the same as Unicode superscripts.
+    """
+    from matplotlib.ticker import FuncFormatter, LogFormatterMathtext
+
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis.get_scale() != "log":
+                continue
+            for get, set_ in (
+                (axis.get_major_formatter, axis.set_major_formatter),
+                (axis.get_minor_formatter, axis.set_minor_formatter),
+            ):
+                fmt = get()
+                if isinstance(fmt, LogFormatterMathtext):
+                    plain = FuncFormatter(_PlainTicks(fmt))
+                    plain.set_locs = fmt.set_locs  # type: ignore[method-assign]
+                    plain.axis = fmt.axis
+                    set_(plain)
 
 
 def plot_curve_fits(

@@ -156,8 +156,18 @@ def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
     return dx * dy if dx > 0 and dy > 0 else 0.0
 
 
+def _overlap_many(a: tuple[float, ...], rects: Any) -> float:
+    """Total overlap area of rectangle ``a`` with each row (x0, y0, x1, y1) of ``rects``."""
+    import numpy as np
+
+    dx = np.minimum(a[2], rects[:, 2]) - np.maximum(a[0], rects[:, 0])
+    dy = np.minimum(a[3], rects[:, 3]) - np.maximum(a[1], rects[:, 1])
+    return float(np.sum(np.clip(dx, 0, None) * np.clip(dy, 0, None)))
+
+
 def draw_pathway(nodes_in: Any, edges_in: Any, *, title: str | None = None) -> Figure:
     """The pathway figure (see :func:`preclin.report.plot_pathway`)."""
+    import numpy as np
     import pandas as pd
     from matplotlib.figure import Figure
     from matplotlib.patches import FancyBboxPatch
@@ -302,6 +312,7 @@ def draw_pathway(nodes_in: Any, edges_in: Any, *, title: str | None = None) -> F
             for k in range(n_s + 1):
                 px, py = a[0] + k / n_s * (b[0] - a[0]), a[1] + k / n_s * (b[1] - a[1])
                 lines.append((px - 0.025, py - 0.025, px + 0.025, py + 0.025))
+    segs = np.asarray(lines, dtype=float).reshape(-1, 4)
     placed: list[tuple[float, ...]] = []
     for pts, _, lab in routes:
         if not lab:
@@ -316,7 +327,7 @@ def draw_pathway(nodes_in: Any, edges_in: Any, *, title: str | None = None) -> F
                                (-w / 2, -h - 0.05)):  # fmt: skip
                     rect = (cx + dx, cy + dy, cx + dx + w, cy + dy + h)
                     cost = 10 * sum(_overlap(rect, r) for r in placed + boxes)
-                    cost += sum(_overlap(rect, r) for r in lines)
+                    cost += _overlap_many(rect, segs)
                     if rect[0] < 0 or rect[2] > width + off:
                         cost += 1.0
                     if cost < best[0] - 1e-9:

@@ -307,7 +307,7 @@ def plate_blocks(
         )
     blocks.append(
         ctx.add_figure(
-            f"Plate map{sim}: raw response and % activity per well (N neutral, I inhibitor "
+            f"Plate map{sim}: raw response and % activity per well (○ neutral, □ inhibitor "
             "controls); edge effects and drifts show as gradients.",
             plot_plate_map(analysis),
             src,

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 __all__ = ["plot_plate_curves", "plot_plate_map", "sample_wells"]
 
 _COLOURS = ("#1f5f8b", "#c0392b", "#27855a", "#8e44ad", "#d68910", "#566573", "#17a2b8")
-_ROLE_MARK = {"neutral": "N", "inhibitor": "I", "agonist": "A", "blank": "B"}
+_ROLE_MARK = {"neutral": "o", "inhibitor": "s", "agonist": "^", "blank": "D"}
 
 
 def sample_wells(wells: Any, plate: Any, compound: str) -> Any:
@@ -119,8 +119,8 @@ def plot_plate_map(
     Returns
     -------
     Figure
-        One heat map per value; control wells are marked (N neutral,
-        I inhibitor, A agonist, B blank) and saturated wells crossed.
+        One heat map per value; control wells are marked (○ neutral,
+        □ inhibitor, △ agonist, ◇ blank) and saturated wells crossed.
     """
     import numpy as np
     from matplotlib.figure import Figure
@@ -145,17 +145,17 @@ def plot_plate_map(
         grid[ri, ci] = w[col].to_numpy(dtype=float)
         im = ax.imshow(grid, cmap="viridis", aspect="equal", interpolation="nearest")
         fig.colorbar(im, ax=ax, shrink=0.9, pad=0.01)
-        step = 1 if n_cols <= 12 else (2 if n_cols <= 24 else 4)
+        step = 2 if n_cols <= 24 else 4
         ax.set_xticks(range(0, n_cols, step), [str(c + 1) for c in range(0, n_cols, step)])
-        rstep = 1 if len(rows) <= 16 else 2
+        rstep = 2 if len(rows) <= 16 else 4
         ax.set_yticks(range(0, len(rows), rstep), rows[::rstep])
         ax.tick_params(labelsize=7, length=0)
         ax.set_title(labels.get(col, col), fontsize=9)
-        if len(rows) <= 16:
-            for role, mark in _ROLE_MARK.items():
-                sel = (w["role"] == role).to_numpy()
-                for r, c in zip(ri[sel], ci[sel], strict=True):
-                    ax.text(c, r, mark, ha="center", va="center", fontsize=6, color="white")
+        for role, marker in _ROLE_MARK.items():  # one marker layer per control role
+            sel = (w["role"] == role).to_numpy()
+            if sel.any():
+                ax.scatter(ci[sel], ri[sel], marker=marker, s=9, facecolors="none",
+                           edgecolors="white", linewidths=0.6)  # fmt: skip
         sat = w["saturated"].to_numpy(dtype=bool)
         if sat.any():
             ax.scatter(ci[sat], ri[sat], marker="x", s=10, color="red", linewidths=0.8)

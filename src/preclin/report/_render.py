@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,6 +91,7 @@ def build_guide(spec: GuideSpec, kb: Any) -> BuiltGuide:
     return built
 
 
+@functools.lru_cache(maxsize=1)
 def _environment() -> Any:
     from jinja2 import Environment, PackageLoader, StrictUndefined
 

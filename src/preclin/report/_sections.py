@@ -40,6 +40,13 @@ class Context:
     n_figures: int = 0
     cache: dict[Any, Any] = field(default_factory=dict)
 
+    def compound(self, name: str) -> Any:
+        """The store's rows for a compound name, synonym or id (queried once per build)."""
+        key = ("compound", name)
+        if key not in self.cache:
+            self.cache[key] = self.kb.compounds(compound=name)
+        return self.cache[key]
+
     def study_result(self, path: Any, where: tuple[str | int, ...]) -> Any:
         """:func:`preclin.invivo.analyze_study` of ``path``, once per guide build."""
         from preclin.core.errors import InputError
@@ -82,7 +89,7 @@ class Context:
 
         for i, name in enumerate(names):
             try:
-                found = self.kb.compounds(compound=name)
+                found = self.compound(name)
             except InputError:
                 found = []
             if not len(found):
@@ -154,7 +161,7 @@ def _profile(ctx: Context, index: int, sec: Any) -> list[Any]:
     rows = []
     reg = ctx.registry
     for cid in ids:
-        c = ctx.kb.compounds(compound=cid).iloc[0]
+        c = ctx.compound(cid).iloc[0]
         act = tuple(reg.cite(split_refs(c.get("action_ref"))))
         mm = tuple(reg.cite(split_refs(c.get("molar_mass_ref"))))
         ids_ref = tuple(reg.cite(split_refs(c.get("id_ref"))))
