@@ -144,3 +144,11 @@ def test_missing_dask_names_the_extra(monkeypatch, curves):
     monkeypatch.setitem(sys.modules, "dask.dataframe", None)
     with pytest.raises(ImportError, match=r"pip install preclin\[scale\]"):
         fit_curves_dask("data.parquet", **KW)
+
+
+def test_relative_parquet_path(curves, tmp_path, monkeypatch):
+    one = curves[curves["plate"] == "P3"]
+    one.to_parquet(tmp_path / "p3.parquet", index=False)
+    monkeypatch.chdir(tmp_path)
+    got = fit_curves_dask("p3.parquet", **KW, compute=True)
+    _assert_identical(got, fit_curves(one.reset_index(drop=True), **KW))

@@ -81,7 +81,7 @@ def read_source(
             ddf = _read_parquet(dd, paths, columns, optional)
         except (OSError, ValueError, TypeError) as exc:
             raise InputError(
-                f"cannot read it as Parquet ({type(exc).__name__}: {str(exc).splitlines()[0]})",
+                f"cannot read it as Parquet ({type(exc).__name__}: {str(exc).splitlines()[-1]})",
                 file=name,
                 hint="give a Parquet file, a directory of Parquet files, a glob or a list",
             ) from None
@@ -123,7 +123,7 @@ def _read_parquet(
     if len(paths) == 1 and not any(ch in paths[0] for ch in "*?["):
         if not os.path.exists(paths[0]):
             raise FileNotFoundError("no such file or directory")
-        return dd.read_parquet(paths[0], filesystem="arrow")
+        return dd.read_parquet(os.path.abspath(paths[0]), filesystem="arrow")
     files: list[str] = []
     for p in paths:
         found = sorted(glob.glob(p)) if any(ch in p for ch in "*?[") else [p]
