@@ -65,8 +65,8 @@ def _source(registry: Any, token: str, text: str) -> tuple[tuple[str, ...], str]
     """(data-source tokens, shown text) of a bridge ``source`` string."""
     kind, _, rest = text.partition(":")
     rid = token.partition(":")[2]
-    known = [r for r in (split_refs(m) for m in _INNER_REFS.findall(text)) for r in r]
-    known = [r for r in dict.fromkeys(known) if registry.knows(r)]
+    found = [r for m in _INNER_REFS.findall(text) for r in split_refs(m)]
+    known = [r for r in dict.fromkeys(found) if registry.knows(r)]
     if kind == "ref":
         refs = [r for r in split_refs(rest) if registry.knows(r)]
         if refs:

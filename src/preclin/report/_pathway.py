@@ -146,8 +146,8 @@ def _place(
             for n, f, s in zip(row, fitted, sep, strict=True):
                 nodes[n].x = f + s
     left = min(n.x - n.w / 2 for n in nodes.values())
-    for n in nodes.values():
-        n.x -= left
+    for nd in nodes.values():
+        nd.x -= left
 
 
 def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
@@ -291,8 +291,8 @@ def draw_pathway(nodes_in: Any, edges_in: Any, *, title: str | None = None) -> F
     lines: list[tuple[float, ...]] = []  # small squares along every edge, for label placement
     for pts, inhibit, _ in routes:
         colour = "#c0392b" if inhibit else "#34495e"
-        for a, b in itertools.pairwise(pts[:-1]):
-            ax.plot([a[0], b[0]], [a[1], b[1]], color=colour, lw=1.2, zorder=2)
+        for p, q in itertools.pairwise(pts[:-1]):
+            ax.plot([p[0], q[0]], [p[1], q[1]], color=colour, lw=1.2, zorder=2)
         ax.annotate(
             "",
             xy=pts[-1],
@@ -307,10 +307,10 @@ def draw_pathway(nodes_in: Any, edges_in: Any, *, title: str | None = None) -> F
             },
             zorder=2,
         )
-        for a, b in itertools.pairwise(pts):
-            n_s = max(2, int(math.hypot(b[0] - a[0], b[1] - a[1]) / 0.05))
+        for p, q in itertools.pairwise(pts):
+            n_s = max(2, int(math.hypot(q[0] - p[0], q[1] - p[1]) / 0.05))
             for k in range(n_s + 1):
-                px, py = a[0] + k / n_s * (b[0] - a[0]), a[1] + k / n_s * (b[1] - a[1])
+                px, py = p[0] + k / n_s * (q[0] - p[0]), p[1] + k / n_s * (q[1] - p[1])
                 lines.append((px - 0.025, py - 0.025, px + 0.025, py + 0.025))
     segs = np.asarray(lines, dtype=float).reshape(-1, 4)
     placed: list[tuple[float, ...]] = []
@@ -321,11 +321,11 @@ def draw_pathway(nodes_in: Any, edges_in: Any, *, title: str | None = None) -> F
         w, h = measure(text, _EDGE_FONT)
         best: tuple[float, tuple[float, ...]] = (float("inf"), (0.0, 0.0, w, h))
         for (x0, y0), (x1, y1) in itertools.pairwise(pts):
-            for t in (0.5, 0.38, 0.62, 0.26, 0.74):
-                cx, cy = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
+            for frac in (0.5, 0.38, 0.62, 0.26, 0.74):
+                cx, cy = x0 + frac * (x1 - x0), y0 + frac * (y1 - y0)
                 for dx, dy in ((0.06, -h / 2), (-0.06 - w, -h / 2), (-w / 2, 0.05),
                                (-w / 2, -h - 0.05)):  # fmt: skip
-                    rect = (cx + dx, cy + dy, cx + dx + w, cy + dy + h)
+                    rect: tuple[float, ...] = (cx + dx, cy + dy, cx + dx + w, cy + dy + h)
                     cost = 10 * sum(_overlap(rect, r) for r in placed + boxes)
                     cost += _overlap_many(rect, segs)
                     if rect[0] < 0 or rect[2] > width + off:

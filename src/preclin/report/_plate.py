@@ -421,7 +421,7 @@ def write_plate_report(
         check_option("compounds", c, names)
     registry = Registry(pd.DataFrame({"ref_id": pd.Series([], dtype=str)}))
     ctx = Context(spec=None, kb=None, registry=registry)  # type: ignore[arg-type]
-    extra = {name: hash_file(p) for name, p in (inputs or {}).items()}
+    extra = {name: hash_file(Path(p)) for name, p in (inputs or {}).items()}
     token = plate_record(registry, analysis, inputs=extra)
     blocks = plate_blocks(ctx, analysis, token, figure_compounds=compounds, simulated=simulated)
     mode = analysis.settings.get("mode", "antagonist")

@@ -215,7 +215,7 @@ def write_guide(
         from preclin.report._pdf import require_weasyprint
 
         require_weasyprint()
-    the_spec = spec if isinstance(spec, GuideSpec) else read_guide_spec(spec)
+    the_spec = spec if isinstance(spec, GuideSpec) else read_guide_spec(Path(spec))
     with open_store(db) as kb:
         built = build_guide(the_spec, kb)
     html = render_html(built)

@@ -114,7 +114,7 @@ def _ref_cell(registry: Registry, refs: list[str]) -> Cell:
 
 def _findings(found: pd.DataFrame) -> list[dict[str, str]]:
     return [
-        {k: str(v) for k, v in row.items()}
+        {str(k): str(v) for k, v in row.items()}
         for row in found[["rule", "severity", "table", "rows", "message"]].to_dict("records")
     ]
 
@@ -122,7 +122,7 @@ def _findings(found: pd.DataFrame) -> list[dict[str, str]]:
 def _check(ctx: Context, **tables: pd.DataFrame) -> list[dict[str, str]]:
     from preclin.knowledge import check_tables
 
-    return _findings(check_tables(**tables, references=ctx.kb.references()))
+    return _findings(check_tables(**tables, references=ctx.kb.references()))  # type: ignore[arg-type]
 
 
 def build_text_section(ctx: Context, index: int, sec: Any) -> SectionBlock:

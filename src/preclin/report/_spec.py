@@ -96,7 +96,7 @@ class StudyAnalysisSection(_Section):
     study: str  # path relative to the spec, or example:<name>
     dv: list[str] | None = None
     figures: list[Literal["groups", "dose", "time_course"]] = Field(
-        default_factory=lambda: ["groups", "dose", "time_course"]
+        default_factory=lambda: ["groups", "dose", "time_course"]  # type: ignore[arg-type]
     )
     caption: str | None = None
 
