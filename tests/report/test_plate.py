@@ -39,7 +39,7 @@ def test_plate_section_shows_fit_plates_numbers(seed_guides, plate_analysis):
     assert "Not available" not in sec
     assert "IC50 (nM) [95% CI]" in sec and "KB (nM) [95% CI]" in sec
     for col in ("Z′", "S/B", "CV high (%)", "Edge ratio", "QC"):
-        assert f"<th scope=\"col\">{col}</th>" in sec
+        assert f'<th scope="col">{col}</th>' in sec
     qc = plate_analysis.plates.iloc[0]
     assert f">{format_sig(qc['z_prime'])}</a></td>" in sec
     row = plate_analysis.curves.set_index("compound").loc["basimglurant"]
@@ -64,7 +64,7 @@ def test_plate_record_hashes_the_files(seed_guides):
     for name in ("traces", "layout", "truth"):
         path = example_path(f"flipr_basimglurant_{name}")
         digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-        assert f"flipr_basimglurant_{name}.csv</code> SHA-256 <code class=\"hash\">{digest}" in (
+        assert f'flipr_basimglurant_{name}.csv</code> SHA-256 <code class="hash">{digest}' in (
             record
         )
 
