@@ -44,10 +44,14 @@ def test_log_ticks_are_plain_text():
 
     fig = Figure()
     ax = fig.add_subplot()
-    ax.plot([1e-3, 1e1], [0, 1])
+    ax.plot([1e-7, 1e-4], [0, 1])
     ax.set_xscale("log")
+    ax2 = fig.add_subplot(212)
+    ax2.plot([0.3, 3.0], [0, 1])
+    ax2.set_xscale("log")
     svg = figure_to_svg(fig)
-    assert "10⁻³" in svg and "10¹" in svg
+    assert "10⁻⁷" in svg and "10⁻⁵" in svg
+    assert ">0.3<" in svg and ">3<" in svg  # decimals in the readable range
     assert "mathdefault" not in svg and "$" not in svg
     assert _unicode_tick(r"$\mathdefault{2\times10^{-1}}$") == "2×10⁻¹"
 

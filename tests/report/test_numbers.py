@@ -49,6 +49,7 @@ def test_ci_and_pvalues():
     assert format_pvalue(0.000012) == "< 0.001"
     assert format_pvalue(0.12206) == "0.12"
     assert format_pvalue(0.0039249) == "0.0039"
+    assert format_ci(-29.71, -math.inf, 7.712) == "-29.7 [−∞, 7.7]"  # one-sided
 
 
 def test_rooms_do_not_round(seed_guides):

@@ -72,13 +72,17 @@ def _unicode_tick(text: str) -> str:
 
 
 class _PlainTicks:
-    """A log-axis tick formatter's labels as Unicode text (same ticks labelled)."""
+    """A log-axis tick formatter's labels as plain text (same ticks labelled):
+    decimals between 0.001 and 10⁵, else Unicode powers of ten."""
 
     def __init__(self, inner: Any) -> None:
         self.inner = inner
 
     def __call__(self, x: float, pos: int | None = None) -> str:
-        return _unicode_tick(self.inner(x, pos))
+        label = self.inner(x, pos)
+        if label and 1e-3 <= abs(x) < 1e5:  # doses and concentrations read best as decimals
+            return f"{x:g}"
+        return _unicode_tick(label)
 
 
 def _plain_log_ticks(fig: Figure) -> None:

@@ -124,6 +124,8 @@ def format_ci(estimate: Any, low: Any, high: Any, sig: int = 3) -> str:
     dec = decimals_for(float(estimate), sig)
 
     def bound(b: Any) -> str:
+        if not math.isfinite(float(b)):  # one-sided intervals
+            return format_sig(b)
         t = _fixed(round(float(b), dec), dec)
         return t if float(t) != 0 or float(b) == 0 else format_sig(b, 1)
 
