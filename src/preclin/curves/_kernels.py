@@ -214,10 +214,11 @@ def _predict_rows(fam, x, q, out_y, out_j, want_jac):
 
 
 def _call(family: str, x, q, want_jac: bool):
-    x = np.ascontiguousarray(np.asarray(x, dtype=float).ravel())
+    # C-contiguous and writable: read-only inputs would compile another kernel
+    x = np.require(np.asarray(x, dtype=float).ravel(), requirements=["C", "W"])
     q = np.asarray(q, dtype=float)
     single = q.ndim == 1
-    q2 = np.ascontiguousarray(np.atleast_2d(q))
+    q2 = np.require(np.atleast_2d(q), requirements=["C", "W"])
     out_y = np.empty((q2.shape[0], x.size))
     out_j = np.empty((q2.shape[0], x.size, q2.shape[1]) if want_jac else (1, 1, 1))
     _predict_rows(FAMILY_CODES[family], x, q2, out_y, out_j, want_jac)

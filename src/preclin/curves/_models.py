@@ -145,6 +145,12 @@ def _ed_closed(family: str, th: np.ndarray, level: float) -> np.ndarray | None:
     return None
 
 
+def _still_bisecting(mid: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> bool:
+    """False once every finite interval has shrunk to adjacent floats (more halvings
+    cannot move it: ~55 steps instead of a fixed 200)."""
+    return bool((np.isfinite(mid) & (mid != lo) & (mid != hi)).any())
+
+
 def _ed_bisect(spec: ModelSpec, th: np.ndarray, level: float) -> np.ndarray:
     """ED by bisection on log x (models without a closed form, e.g. BC.5).
 
@@ -162,8 +168,10 @@ def _ed_bisect(spec: ModelSpec, th: np.ndarray, level: float) -> np.ndarray:
     ys = spec.predict(xs, th)  # (curves, grid): families broadcast over leading axes
     lo = np.log(xs[np.arange(th.shape[0]), np.argmax(ys * np.sign(d - c)[:, None], axis=1)])
     sign = np.sign(d - c)
-    for _ in range(200):  # fixed-count bisection, vectorised over curves
+    for _ in range(200):  # bisection, vectorised over curves
         mid = 0.5 * (lo + hi)
+        if not _still_bisecting(mid, lo, hi):
+            break
         ym = spec.predict(np.exp(mid)[:, None], th)[:, 0]
         above = (ym - target) * sign > 0
         lo = np.where(above, mid, lo)
@@ -255,14 +263,15 @@ class ModelSpec:
     def ed_gradient(self, theta: Any, level: float, rel_step: float = 1e-6) -> np.ndarray:
         """d ED / d theta (full vector) by central differences on each parameter."""
         th = np.asarray(theta, dtype=float)
-        grad = np.zeros(th.shape)
-        for i in range(th.shape[-1]):
-            h = rel_step * np.maximum(np.abs(th[..., i]), 1e-8)
-            up, dn = th.copy(), th.copy()
-            up[..., i] += h
-            dn[..., i] -= h
-            grad[..., i] = (self.ed(up, level) - self.ed(dn, level)) / (2 * h)
-        return grad
+        p = th.shape[-1]
+        h = rel_step * np.maximum(np.abs(th), 1e-8)  # step for each entry
+        # all 2p shifted vectors in one call (one bisection for models without a
+        # closed form): stack[k, ..., :] shifts parameter k % p up (k < p) or down
+        eye = np.eye(p)
+        shift = np.concatenate([eye, -eye])[(slice(None),) + (None,) * (th.ndim - 1)]
+        stack = th[None] + shift * h[None]
+        ed = np.asarray(self.ed(stack.reshape(-1, p), level)).reshape(2 * p, *th.shape[:-1])
+        return np.moveaxis((ed[:p] - ed[p:]), 0, -1) / (2 * h)
 
     def hill(self, theta: Any) -> np.ndarray:
         """Prism-style slope (negative = decreasing)."""

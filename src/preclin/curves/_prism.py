@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 from scipy.special import expit
 
-from preclin.curves._models import MODELS, ModelSpec, register_model
+from preclin.curves._models import MODELS, ModelSpec, _still_bisecting, register_model
 
 __all__ = ["PrismSpec"]
 
@@ -144,6 +144,8 @@ class PrismSpec(ModelSpec):
         hi = le.max(axis=1) + 60.0
         for _ in range(200):  # vectorised bisection on log x
             mid = 0.5 * (lo + hi)
+            if not _still_bisecting(mid, lo, hi):
+                break
             ym = self.predict(np.exp(mid)[:, None], th2)[:, 0]
             below = (ym - target) * sign < 0
             lo = np.where(below, mid, lo)
