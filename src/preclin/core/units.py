@@ -79,7 +79,8 @@ def ureg() -> pint.UnitRegistry:
     import pint
 
     reg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
-    reg.define("percent = 0.01 = %")
+    if "percent" not in reg:
+        reg.define("percent = 0.01 = %")
     return reg
 
 

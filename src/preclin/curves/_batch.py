@@ -224,7 +224,7 @@ def _fit_chunk(
     ec50, ec50_se = _ec50(layout, theta, cov_nat)
     # flags
     xlo, xhi = out["xlo"], out["xhi"]
-    fitted = (status < 4) | (status == 6)  # a fit was attempted (4, 5: too little data)
+    fitted = (status < 4) | (status >= 6)  # a fit was attempted (4, 5: too little data)
     _, p_flat = flat_test(rss, out["rss0"], pf, df)
     no_lower, no_upper = plateau_flags(theta, out["near"], fam)
     with np.errstate(invalid="ignore"):
@@ -401,12 +401,12 @@ def fit_curves(
     0  basimglurant  0.039 -1.157
     1          MPEP  0.035 -0.815
     2          MTEP  0.089 -1.210
-    >>> fits.loc[fits["flags"] != "", ["plate", "compound", "flags"]]
-       plate compound                                       flags
-    8     P1   cpd-09                        flat;ill_conditioned
-    9     P1   cpd-10                            no_lower_plateau
-    18    P2   cpd-09                        flat;ill_conditioned
-    19    P2   cpd-10  not_converged;extrapolated;no_lower_plateau
+    >>> for row in fits.loc[fits["flags"] != ""].itertuples():
+    ...     print(row.plate, row.compound, row.flags)
+    P1 cpd-09 flat;ill_conditioned
+    P1 cpd-10 no_lower_plateau
+    P2 cpd-09 not_converged;flat;ill_conditioned
+    P2 cpd-10 not_converged;extrapolated;no_lower_plateau;ill_conditioned
     """
     by_cols = _as_list(by)
     check_option("se", se, SE_KINDS)

@@ -76,7 +76,10 @@ STATUS_MESSAGES = {
     5: "fewer distinct concentrations than needed to estimate the curve",
     6: "the EC50 drifts outside the tested concentrations without converging (no finite"
     " least-squares solution: the data do not define the curve)",
+    7: "the Hill slope diverges (|hill| > 50) without converging: the transition lies"
+    " between two tested concentrations, so its steepness is not defined by the data",
 }
+_B_MAX = 50.0  # |b| beyond this is a step function, not a measurable slope
 
 _TINY = 1e-300
 
@@ -330,6 +333,8 @@ def _lm(fam, x, lx, y, sw, has_w, lo, hi, free_idx, q, maxit, tol2, ws, lelo, le
             if fam <= 3:
                 if q[3] < lelo or q[3] > lehi:
                     return 6, rss, it + 1
+                if abs(q[0]) > _B_MAX:
+                    return 7, rss, it + 1
             elif q[3] < lelo or q[3] > lehi or q[4] < lelo or q[4] > lehi:
                 return 6, rss, it + 1
             if small and rel <= 1e-12:
@@ -418,6 +423,9 @@ def _plateau_counts(fam, ux, uy, m, q, jrow, near):
     near[1] = ninf
 
 
+_GRID_STEPS = 12  # LM steps from each grid start before the best is refined
+
+
 @njit(cache=True, parallel=True)
 def _fit_kernel(
     fam, x, lx, y, sw, has_w, starts, free_idx, free_mask, qfix, maxit, tol2, hess, grid,
@@ -450,6 +458,7 @@ def _fit_kernel(
         q = np.empty(p)
         q0 = np.empty(p)
         best = np.empty(p)
+        q0g = np.empty(p)
         inv = np.empty((pf, pf))
         tmp = np.empty(pf)
         ev = np.empty(pf)
@@ -505,10 +514,14 @@ def _fit_kernel(
             total_it = nit
             poor = rss > 0.5 * out_rss0[ci]  # R² < 0.5: maybe a local minimum
             if (status != 0 or poor) and grid:
+                # Two stages, so a hard curve costs ~20 short runs + 1 full run rather
+                # than 20 full runs: a few LM steps from each grid start, then a full
+                # run from the best of them.
                 best_rss = rss if math.isfinite(rss) else np.inf
                 best_status = status
                 for j in range(p):
                     best[j] = q[j]
+                cand_rss = np.inf
                 for gi in range(5):
                     for hj in range(4):
                         for j in range(p):
@@ -527,19 +540,31 @@ def _fit_kernel(
                             q[4] = q[3] + (lhi - llo) * (hj + 1) / 5.0
                         st, rs, nit = _lm(
                             fam, x, lx, y, sw, has_w, lo, hi, free_idx, q,
-                            maxit, tol2, ws, lelo, lehi,
+                            _GRID_STEPS, tol2, ws, lelo, lehi,
                         )  # fmt: skip
                         total_it += nit
-                        # lowest RSS wins; convergence breaks near-ties
-                        better = math.isfinite(rs) and (
-                            rs < best_rss * (1.0 - 1e-9)
-                            or (st == 0 and best_status != 0 and rs <= best_rss * (1.0 + 1e-9))
-                        )
-                        if better:
-                            best_rss = rs
-                            best_status = st
+                        if math.isfinite(rs) and rs < cand_rss:
+                            cand_rss = rs
                             for j in range(p):
-                                best[j] = q[j]
+                                q0g[j] = q[j]
+                if math.isfinite(cand_rss):
+                    for j in range(p):
+                        q[j] = q0g[j]
+                    st, rs, nit = _lm(
+                        fam, x, lx, y, sw, has_w, lo, hi, free_idx, q,
+                        maxit, tol2, ws, lelo, lehi,
+                    )  # fmt: skip
+                    total_it += nit
+                    # lowest RSS wins; convergence breaks near-ties
+                    better = math.isfinite(rs) and (
+                        rs < best_rss * (1.0 - 1e-9)
+                        or (st == 0 and best_status != 0 and rs <= best_rss * (1.0 + 1e-9))
+                    )
+                    if better:
+                        best_rss = rs
+                        best_status = st
+                        for j in range(p):
+                            best[j] = q[j]
                 for j in range(p):
                     q[j] = best[j]
                 status = best_status
