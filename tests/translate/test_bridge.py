@@ -118,3 +118,38 @@ def test_no_data_is_input_error(kb):
         bridge("aspirin-xyz", kb=kb)
     with pytest.raises(InputError, match=r"Invalid `doses`: got -1"):
         bridge("basimglurant", kb=kb, doses=[-1.0])
+
+
+def test_effect_ci_crossing_zero_keeps_its_negative_end():
+    """g is oriented positive; a CI that crosses zero must not be folded by abs()."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from preclin.translate._evidence import doses_from_summary
+
+    summary = SimpleNamespace(
+        group="group",
+        dv="sucrose",
+        describe=pd.DataFrame({"group": ["vehicle", "x 1"], "dose": [0.0, 1.0]}),
+        contrasts=pd.DataFrame(
+            [
+                {
+                    "group": "x 1",
+                    "hedges_g": -0.485,
+                    "g_ci_low": -1.42,
+                    "g_ci_high": 0.466,
+                    "significant": False,
+                    "pvalue": 0.4,
+                    "reference": "vehicle",
+                    "method": "dunnett",
+                }
+            ]
+        ),
+    )
+    (effect,) = doses_from_summary(
+        summary, species="rat", study="S", compound_ids=None, regimen=""
+    )
+    assert effect.g == pytest.approx(0.485)
+    assert effect.g_ci_low == pytest.approx(-0.466)
+    assert effect.g_ci_high == pytest.approx(1.42)

@@ -126,7 +126,7 @@ def ed_frame(
     parts = []
     for level in levels:
         est, gb = _ed_and_grad(prob, level)
-        with np.errstate(invalid="ignore"):
+        with np.errstate(invalid="ignore", over="ignore"):
             se = np.sqrt(np.einsum("km,mn,kn->k", gb, prob.vcov, gb))
             if interval == "delta":
                 lo, hi = est - q * se, est + q * se

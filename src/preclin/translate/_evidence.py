@@ -193,6 +193,7 @@ def doses_from_summary(
         dose = dose_of.get(name)
         if dose is None or pd.isna(dose):
             continue
+        sign = -1.0 if float(c["hedges_g"]) < 0 else 1.0
         out.append(
             DoseEffect(
                 species=normalise_species(species),
@@ -203,9 +204,11 @@ def doses_from_summary(
                 efficacious=bool(c.get("significant", False)),
                 study=study,
                 endpoint=summary.dv,
-                g=abs(float(c["hedges_g"])),
-                g_ci_low=min(abs(float(c["g_ci_low"])), abs(float(c["g_ci_high"]))),
-                g_ci_high=max(abs(float(c["g_ci_low"])), abs(float(c["g_ci_high"]))),
+                # oriented so that the effect is positive; the CI flips with it (an
+                # interval that crosses zero keeps its negative end)
+                g=sign * float(c["hedges_g"]),
+                g_ci_low=min(sign * float(c["g_ci_low"]), sign * float(c["g_ci_high"])),
+                g_ci_high=max(sign * float(c["g_ci_low"]), sign * float(c["g_ci_high"])),
                 text=f"p = {float(c['pvalue']):.3g} ({c.get('method', '')} vs {c['reference']})",
                 source=f"calc:invivo.summarize_groups({study}, {summary.dv})",
             )
