@@ -198,3 +198,15 @@ def test_increasing_curves_report_bottom_below_top():
     est = fit.params.set_index(["curve", "term"])["estimate"]
     assert est[("a", "bottom")] < est[("a", "top")]
     assert est[("a", "hill")] > 0 and est[("b", "hill")] > 0
+
+
+def test_singular_covariance_is_said_not_hidden():
+    """A flat curve in a global fit makes the joint covariance singular: say so."""
+    from preclin.curves import fit_global
+    from preclin.datasets import load_example
+
+    df = load_example("concentration_response")
+    p1 = df[df.plate == "P1"]
+    fit = fit_global(p1, x="conc_uM", y="response", curve="compound", share=["bottom", "top"])
+    assert fit.params["stderr"].isna().all()  # cpd-09 is flat: its hill/EC50 are free
+    assert "covariance is singular" in fit.message

@@ -471,7 +471,11 @@ def _assemble(prob, spec, lab, share, fixed_drc, covariance, ci_level, ok, msg, 
         covariance=covariance,
         ci_level=ci_level,
         converged=ok,
-        message=msg,
+        message=msg
+        if not (ok and prob.vcov.size and np.isnan(prob.vcov).all())
+        else "converged, but the covariance is singular: some parameters are not "
+        "determined by the data (a flat curve, or a plateau no curve reaches?); "
+        "standard errors are NaN",
         x_unit=prob.x_unit,
         fixed={k: v for k, v in fixed_drc.items() if k not in spec.fixed},
         data={"x": prob.x, "y": prob.y, "curve_index": prob.curve_index}
