@@ -601,6 +601,11 @@ def _fit_kernel(
                             out_covh[ci, a, b] = sig2 * inv[a, b]
 
 
+def _writable(a: Any, dtype: Any) -> np.ndarray:
+    """``a`` as a C-contiguous, writable array of ``dtype`` (a copy only if needed)."""
+    return np.require(a, dtype=dtype, requirements=["C", "W"])
+
+
 def fit_arrays(
     family: str,
     x: np.ndarray,
@@ -645,15 +650,17 @@ def fit_arrays(
         within 20 % of the span from the x → 0 / x → ∞ asymptote (−1: not computed).
     """
     fam = FAMILY_CODES[family]
-    x = np.ascontiguousarray(x, dtype=np.float64)
-    y = np.ascontiguousarray(y, dtype=np.float64)
-    starts = np.ascontiguousarray(starts, dtype=np.int64)
+    # C-contiguous and writable: Numba compiles a separate kernel for read-only
+    # arrays (pandas' copy-on-write .to_numpy() gives those), ~30 s each
+    x = _writable(x, np.float64)
+    y = _writable(y, np.float64)
+    starts = _writable(starts, np.int64)
     lx = np.empty_like(x)  # filled by the kernel
-    free = np.ascontiguousarray(free, dtype=np.bool_)
+    free = _writable(free, np.bool_)
     free_idx = np.flatnonzero(free).astype(np.int64)
-    qfix = np.ascontiguousarray(qfix, dtype=np.float64)
+    qfix = _writable(qfix, np.float64)
     has_w = weights is not None
-    sw = np.sqrt(np.ascontiguousarray(weights, dtype=np.float64)) if has_w else np.empty(0)
+    sw = np.sqrt(_writable(weights, np.float64)) if has_w else np.empty(0)
     n = starts.size - 1
     p = N_FULL[family]
     pf = free_idx.size
