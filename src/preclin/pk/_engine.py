@@ -301,7 +301,8 @@ def evaluate(
     With ``last=True`` the times are counted from the last of ``n_doses`` doses
     (steady state: a very large ``n_doses``), avoiding huge absolute times.
     """
-    times = np.ascontiguousarray(times, dtype=float)
+    # writable too: a read-only array (pandas .to_numpy()) would compile another kernel
+    times = np.require(times, dtype=float, requirements=["C", "W"])
     n = lam.shape[0]
     if out is None:
         out = np.empty((n, times.shape[0]))
