@@ -29,6 +29,9 @@ $P power --test t2 --effect 40 --sd 30 --power 0.8
 section "4. Behaviour: a blinded forced-swim study, unblinded, scored and analysed"
 $P study analyze "$(ex fst_study)" --out out/fst_results.json --figures out/fst_figures
 $P fst agreement "$(ex fst_events)" "$(ex fst_rater_b)"
+# chronic mild stress, alnespirone-like: only the middle doses work (an inverted U)
+$P study analyze "$(ex cms_study)" --figures out/cms_figures --arrive out/arrive_cms.csv \
+    --out out/cms_results.json
 
 section "5. PK: basimglurant in rat (NCA), then occupancy over a b.i.d. regimen"
 $P nca "$(ex basimglurant_rat_pk)" --subject animal --time time_h --conc conc_ng_ml \
