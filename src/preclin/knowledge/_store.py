@@ -230,6 +230,22 @@ class Store:
             raise
         return ids
 
+    def _insert_analysis(self, record: dict[str, Any], n_rows: int) -> int:
+        """Add one row to ``analyses`` (inside the caller's transaction); its id."""
+        return self.con.execute(
+            "INSERT INTO analyses (command, inputs, preclin_version, versions, seed, "
+            "parameters, n_rows) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING analysis_id",
+            [
+                record["command"],
+                json.dumps(record.get("inputs", {}), sort_keys=True),
+                record.get("preclin_version"),
+                json.dumps(record.get("versions", {}), sort_keys=True),
+                record.get("seed"),
+                json.dumps(record.get("parameters", {}), sort_keys=True, default=str),
+                n_rows,
+            ],
+        ).fetchall()[0][0]
+
     def _insert(self, table: str, df: pd.DataFrame, record: dict[str, Any]) -> int:
         key = KEYS[table]
         self.con.register("_incoming", df)
@@ -251,19 +267,7 @@ class Store:
                         column=key,
                         hint="remove the row, or import into another store",
                     )
-            aid = self.con.execute(
-                "INSERT INTO analyses (command, inputs, preclin_version, versions, seed, "
-                "parameters, n_rows) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING analysis_id",
-                [
-                    record["command"],
-                    json.dumps(record.get("inputs", {}), sort_keys=True),
-                    record.get("preclin_version"),
-                    json.dumps(record.get("versions", {}), sort_keys=True),
-                    record.get("seed"),
-                    json.dumps(record.get("parameters", {}), sort_keys=True, default=str),
-                    len(df),
-                ],
-            ).fetchall()[0][0]
+            aid = self._insert_analysis(record, len(df))
             if len(df):
                 cols = [*LAYOUTS[table], *(c for c, _ in NORMALISED[table])]
                 types = dict.fromkeys(LAYOUTS[table], "VARCHAR") | dict(NORMALISED[table])
@@ -281,18 +285,7 @@ class Store:
         """An analysis record without rows (its own transaction)."""
         self.con.execute("BEGIN TRANSACTION")
         try:
-            aid = self.con.execute(
-                "INSERT INTO analyses (command, inputs, preclin_version, versions, seed, "
-                "parameters, n_rows) VALUES (?, ?, ?, ?, ?, ?, 0) RETURNING analysis_id",
-                [
-                    record["command"],
-                    json.dumps(record.get("inputs", {}), sort_keys=True),
-                    record.get("preclin_version"),
-                    json.dumps(record.get("versions", {}), sort_keys=True),
-                    record.get("seed"),
-                    json.dumps(record.get("parameters", {}), sort_keys=True, default=str),
-                ],
-            ).fetchall()[0][0]
+            aid = self._insert_analysis(record, 0)
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
