@@ -24,6 +24,15 @@ __all__ = [
 _TEST_COLUMNS = ["test", "source", "df", "df_denom", "statistic", "pvalue"]
 
 
+def _test_row(
+    test: str, source: str, df: float, df_denom: float, statistic: float, pvalue: float
+) -> pd.DataFrame:
+    """One-row table of a global test (the columns of ``_TEST_COLUMNS``)."""
+    return pd.DataFrame(
+        [[test, source, df, df_denom, float(statistic), float(pvalue)]], columns=_TEST_COLUMNS
+    )
+
+
 def oneway_table(g: Groups) -> pd.DataFrame:
     """Closed-form one-way ANOVA table with effect sizes (internal)."""
     n = g.n
@@ -148,19 +157,7 @@ def welch_anova(data: pd.DataFrame, dv: str, between: str) -> pd.DataFrame:
 
     g = prepare_groups(data, dv, between)
     r = anova_oneway(g.samples, use_var="unequal", welch_correction=True)
-    return pd.DataFrame(
-        [
-            [
-                "welch",
-                between,
-                float(r.df_num),
-                float(r.df_denom),
-                float(r.statistic),
-                float(r.pvalue),
-            ]
-        ],
-        columns=_TEST_COLUMNS,
-    )
+    return _test_row("welch", between, float(r.df_num), float(r.df_denom), r.statistic, r.pvalue)
 
 
 def brown_forsythe_anova(data: pd.DataFrame, dv: str, between: str) -> pd.DataFrame:
@@ -198,18 +195,8 @@ def brown_forsythe_anova(data: pd.DataFrame, dv: str, between: str) -> pd.DataFr
 
     g = prepare_groups(data, dv, between)
     r = anova_oneway(g.samples, use_var="bf", welch_correction=True)
-    return pd.DataFrame(
-        [
-            [
-                "brown-forsythe",
-                between,
-                float(r.df_num2),
-                float(r.df_denom),
-                float(r.statistic),
-                float(r.pvalue2),
-            ]
-        ],
-        columns=_TEST_COLUMNS,
+    return _test_row(
+        "brown-forsythe", between, float(r.df_num2), float(r.df_denom), r.statistic, r.pvalue2
     )
 
 
@@ -243,10 +230,7 @@ def kruskal(data: pd.DataFrame, dv: str, between: str) -> pd.DataFrame:
     """
     g = prepare_groups(data, dv, between)
     r = stats.kruskal(*g.samples)
-    out = pd.DataFrame(
-        [["kruskal-wallis", between, g.k - 1, np.nan, float(r.statistic), float(r.pvalue)]],
-        columns=_TEST_COLUMNS,
-    )
+    out = _test_row("kruskal-wallis", between, g.k - 1, np.nan, r.statistic, r.pvalue)
     out["n"] = int(g.n.sum())
     return out
 
@@ -301,10 +285,7 @@ def homoscedasticity(
         center = "mean" if method == "levene" else "median"
         r = stats.levene(*g.samples, center=center)
         df2 = float(g.n.sum() - g.k)
-    return pd.DataFrame(
-        [[method, between, df1, df2, float(r.statistic), float(r.pvalue)]],
-        columns=_TEST_COLUMNS,
-    )
+    return _test_row(method, between, df1, df2, r.statistic, r.pvalue)
 
 
 def normality_residuals(data: pd.DataFrame, dv: str, between: str) -> pd.DataFrame:
