@@ -11,7 +11,7 @@ from typing import Any
 from preclin.core.errors import InputError
 from preclin.report._numbers import format_ci, format_mean_sem, format_pvalue, format_sig
 from preclin.report._references import hash_parameters
-from preclin.report._sections import Context, intro_block
+from preclin.report._sections import Context, build_section
 from preclin.report._tables import Cell, Gap, SectionBlock, TableBlock, split_refs
 
 __all__ = ["build_analysis_section"]
@@ -615,10 +615,4 @@ _BUILDERS = {
 
 
 def build_analysis_section(ctx: Context, index: int, sec: Any) -> SectionBlock:
-    default_title, builder = _BUILDERS[sec.type]
-    blocks: list[Any] = []
-    intro = intro_block(ctx, index, sec)
-    if intro is not None:
-        blocks.append(intro)
-    blocks.extend(builder(ctx, index, sec))
-    return SectionBlock(sec.title or default_title, f"section-{index + 1}", blocks)
+    return build_section(ctx, index, sec, _BUILDERS)

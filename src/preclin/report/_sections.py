@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from preclin.report._spec import GuideSpec
 
-__all__ = ["Context", "build_store_section", "build_text_section"]
+__all__ = ["Context", "build_section", "build_store_section", "build_text_section"]
 
 
 @dataclass
@@ -373,7 +373,12 @@ _STORE_BUILDERS = {
 
 
 def build_store_section(ctx: Context, index: int, sec: Any) -> SectionBlock:
-    default_title, builder = _STORE_BUILDERS[sec.type]
+    return build_section(ctx, index, sec, _STORE_BUILDERS)
+
+
+def build_section(ctx: Context, index: int, sec: Any, builders: dict[str, Any]) -> SectionBlock:
+    """The section ``sec`` from ``builders[sec.type]`` (default title, builder)."""
+    default_title, builder = builders[sec.type]
     blocks: list[Any] = []
     intro = intro_block(ctx, index, sec)
     if intro is not None:
