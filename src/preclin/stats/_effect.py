@@ -21,9 +21,9 @@ from preclin.core import (
     check_scalar,
     numeric_column,
     require_columns,
-    row_label,
     source_name,
 )
+from preclin.stats._groups_common import check_labels
 
 __all__ = ["effect_size", "eta_squared"]
 
@@ -76,17 +76,8 @@ def _prepare_groups(
         )
         keys = pd.Series(g_all)
     else:
-        raw = data[between]
-        if raw.isna().any():
-            pos = int(np.flatnonzero(raw.isna().to_numpy())[0])
-            raise InputError(
-                "missing group label",
-                file=file,
-                row=row_label(data, pos),
-                column=between,
-                hint="fill the cell or remove the row",
-            )
-        keys = raw.reset_index(drop=True)
+        check_labels(data, [between])
+        keys = data[between].reset_index(drop=True)
     keep = ~np.isnan(y_all)
     if numeric:
         levels = np.unique(g_all[keep])

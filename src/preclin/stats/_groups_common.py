@@ -20,7 +20,7 @@ from preclin.core import (
     source_name,
 )
 
-__all__ = ["Groups", "as_list", "group_levels", "prepare_frame", "prepare_groups"]
+__all__ = ["Groups", "as_list", "check_labels", "group_levels", "prepare_frame", "prepare_groups"]
 
 
 def as_list(value: str | Sequence[str] | None, name: str) -> list[str]:
@@ -32,6 +32,21 @@ def as_list(value: str | Sequence[str] | None, name: str) -> list[str]:
         if not isinstance(item, str):
             raise InputError(f"Invalid `{name}`: got {item!r}, must be a column name (text).")
     return items
+
+
+def check_labels(data: pd.DataFrame, columns: Sequence[str]) -> None:
+    """Raise :class:`InputError` at the first empty cell of a group column."""
+    for col in columns:
+        missing = data[col].isna().to_numpy()
+        if missing.any():
+            pos = int(np.flatnonzero(missing)[0])
+            raise InputError(
+                "missing group label",
+                file=source_name(data),
+                row=row_label(data, pos),
+                column=col,
+                hint="fill the cell or remove the row",
+            )
 
 
 def group_levels(series: pd.Series) -> list[Any]:
@@ -59,17 +74,7 @@ def prepare_frame(
     require_columns(data, [dv, *factors])
     values = numeric_column(data, dv, allow_missing=True, what=what)
     file = source_name(data)
-    for col in factors:
-        missing = data[col].isna().to_numpy()
-        if missing.any():
-            pos = int(np.flatnonzero(missing)[0])
-            raise InputError(
-                "missing group label",
-                file=file,
-                row=row_label(data, pos),
-                column=col,
-                hint="fill the cell or remove the row",
-            )
+    check_labels(data, factors)
     out = data[list(dict.fromkeys(factors))].copy()
     out[dv] = values
     keep = ~np.isnan(values)

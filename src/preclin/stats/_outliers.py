@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from preclin.core import InputError, check_scalar, numeric_column, require_columns, row_label
+from preclin.core import check_scalar, numeric_column, require_columns, row_label
+from preclin.stats._groups_common import check_labels
 
 __all__ = ["grubbs"]
 
@@ -84,16 +85,7 @@ def grubbs(
     y_all = numeric_column(data, dv, allow_missing=True)
     keep = ~np.isnan(y_all)
     if by_cols:
-        for col in by_cols:
-            if data[col].isna().any():
-                pos = int(np.flatnonzero(data[col].isna().to_numpy())[0])
-                raise InputError(
-                    "missing group label",
-                    file=data.attrs.get("source"),
-                    row=row_label(data, pos),
-                    column=col,
-                    hint="fill the cell or remove the row",
-                )
+        check_labels(data, by_cols)
         keys = data[by_cols].reset_index(drop=True)
         codes_all, uniques = pd.MultiIndex.from_frame(keys).factorize()
         group_keys: list[tuple[Any, ...]] = [tuple(u) for u in uniques]
