@@ -84,6 +84,37 @@ def _per_arm(name: str, value: Any, count: int, *, low: float, integer: bool = F
     return [check_scalar(name, v, low=low, integer=integer) for v in values]
 
 
+# The design arguments of :func:`simulate_trial` and their defaults.
+DESIGN_DEFAULTS: dict[str, Any] = {
+    "arms": 2,
+    "sd": 8.0,
+    "placebo_response": -10.0,
+    "baseline_mean": 30.0,
+    "baseline_sd": 4.0,
+    "baseline_corr": 0.0,
+    "site_sd": 0.0,
+    "n_sites": 1,
+    "dropout": 0.0,
+    "dropout_mechanism": "mcar",
+    "dropout_slope": 1.0,
+    "early_corr": 0.6,
+    "endpoint": "continuous",
+    "responder_threshold": 0.5,
+    "analysis": "ancova",
+    "alpha": 0.05,
+    "multiplicity": "bonferroni",
+}
+
+
+def design_arguments(design: dict[str, Any], *, fixed: Sequence[str] = ()) -> dict[str, Any]:
+    """:data:`DESIGN_DEFAULTS` updated by ``design``; names in ``fixed`` the caller sets."""
+    defaults = {k: v for k, v in DESIGN_DEFAULTS.items() if k not in fixed}
+    unknown = set(design) - set(defaults)
+    if unknown:
+        raise InputError(f"Invalid argument(s) {', '.join(sorted(unknown))} for the trial design.")
+    return {**defaults, **design}
+
+
 def make_design(
     *,
     n: int | Sequence[int],

@@ -279,7 +279,7 @@ def calculate_translation_sensitivity(
            0.1       0.15           0.253
            0.2       0.30           0.736
     """
-    from preclin.translate._design import analytic_power, make_design
+    from preclin.translate._design import analytic_power, design_arguments, make_design
 
     g = abs(float(check_scalar("preclinical_g", preclinical_g)))
     factors = [
@@ -287,28 +287,7 @@ def calculate_translation_sensitivity(
     ]
     if not factors:
         raise InputError("Invalid `shrinkage`: needs at least one factor.")
-    kw: dict[str, Any] = {
-        "arms": 2,
-        "placebo_response": -10.0,
-        "baseline_mean": 30.0,
-        "baseline_sd": 4.0,
-        "baseline_corr": 0.0,
-        "site_sd": 0.0,
-        "n_sites": 1,
-        "dropout": 0.0,
-        "dropout_mechanism": "mcar",
-        "dropout_slope": 1.0,
-        "early_corr": 0.6,
-        "endpoint": "continuous",
-        "responder_threshold": 0.5,
-        "analysis": "ancova",
-        "alpha": 0.05,
-        "multiplicity": "bonferroni",
-    }
-    unknown = set(design) - set(kw)
-    if unknown:
-        raise InputError(f"Invalid argument(s) {', '.join(sorted(unknown))} for the trial design.")
-    kw.update(design)
+    kw = design_arguments(design, fixed=("sd",))
     rows = []
     for s in factors:
         d = make_design(n=n, effect=None, effect_smd=g * s, sd=scale_sd, **kw)

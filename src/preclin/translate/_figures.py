@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from preclin.core import InputError, check_option
+from preclin.core import check_option
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -66,35 +66,13 @@ def plot_power_curve(
     >>> len(fig.axes[0].lines) >= 2
     True
     """
-    from preclin.translate._design import analytic_power, make_design
+    from preclin.translate._design import analytic_power, design_arguments, make_design
     from preclin.translate._trial import simulate_trial
 
     vary = check_option("vary", vary, ["n", "effect"])
     effects = list(np.atleast_1d(effect_smd).astype(float))
     sizes = [int(v) for v in np.atleast_1d(n)]
-    defaults = {
-        "arms": 2,
-        "sd": 8.0,
-        "placebo_response": -10.0,
-        "baseline_mean": 30.0,
-        "baseline_sd": 4.0,
-        "baseline_corr": 0.0,
-        "site_sd": 0.0,
-        "n_sites": 1,
-        "dropout": 0.0,
-        "dropout_mechanism": "mcar",
-        "dropout_slope": 1.0,
-        "early_corr": 0.6,
-        "endpoint": "continuous",
-        "responder_threshold": 0.5,
-        "analysis": "ancova",
-        "alpha": 0.05,
-        "multiplicity": "bonferroni",
-    }
-    unknown = set(design) - set(defaults)
-    if unknown:
-        raise InputError(f"Invalid argument(s) {', '.join(sorted(unknown))} for the trial design.")
-    kw = {**defaults, **design}
+    kw = design_arguments(design)
     fig, axes = _figure(5.6, 3.6)
     ax = axes[0, 0]
     lines = [(e, sizes) for e in effects] if vary == "n" else [(effects, s) for s in sizes]

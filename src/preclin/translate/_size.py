@@ -10,7 +10,7 @@ import pandas as pd
 from scipy import optimize
 
 from preclin.core import InputError, Result, check_scalar
-from preclin.translate._design import analytic_power, make_design
+from preclin.translate._design import analytic_power, design_arguments, make_design
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -131,26 +131,7 @@ def calculate_trial_size(
     smd = float(check_scalar("effect_smd", effect_smd, low=0, closed="neither"))
     target = float(check_scalar("power", power, low=0, high=1, closed="neither"))
     n_sim = int(check_scalar("n_sim", n_sim, low=0, integer=True))
-    kw = {
-        "sd": 8.0,
-        "placebo_response": -10.0,
-        "baseline_mean": 30.0,
-        "baseline_sd": 4.0,
-        "baseline_corr": 0.0,
-        "site_sd": 0.0,
-        "n_sites": 1,
-        "dropout": 0.0,
-        "dropout_mechanism": "mcar",
-        "dropout_slope": 1.0,
-        "early_corr": 0.6,
-        "responder_threshold": 0.5,
-        "alpha": 0.05,
-        "multiplicity": "bonferroni",
-    }
-    unknown = set(design) - set(kw)
-    if unknown:
-        raise InputError(f"Invalid argument(s) {', '.join(sorted(unknown))} for the trial design.")
-    kw.update(design)
+    kw = design_arguments(design, fixed=("arms", "endpoint", "analysis"))
     d = make_design(
         n=2, arms=arms, effect=None, effect_smd=smd, analysis=analysis, endpoint=endpoint, **kw
     )
