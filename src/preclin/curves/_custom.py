@@ -20,6 +20,7 @@ from scipy import stats
 from scipy.optimize import least_squares
 
 from preclin.core import InputError, Result, check_array, check_option, check_scalar
+from preclin.core.validation import row_label, source_name
 from preclin.curves._covariance import KINDS, _safe_inverse, numerical_hessian
 
 __all__ = ["CustomFit", "fit_custom"]
@@ -91,6 +92,27 @@ class CustomFit(Result):
             f"RSS {self.rss:.6g} on {self.df} df, residual SE {self.sigma:.4g}, "
             f"AIC {self.aic:.4f}, converged {self.converged}"
         ]
+
+
+def label_codes(
+    data: pd.DataFrame, column: str, what: str = "label"
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted unique text labels of ``column`` and the code of each row.
+
+    An empty cell is an :class:`InputError` ("missing <what>") naming its row;
+    shared by :func:`preclin.curves.fit_global` and the receptor room.
+    """
+    labels = data[column]
+    if labels.isna().any():
+        pos = int(np.flatnonzero(labels.isna().to_numpy())[0])
+        raise InputError(
+            f"missing {what}",
+            file=source_name(data),
+            row=row_label(data, pos),
+            column=column,
+            hint="fill the cell or remove the row",
+        )
+    return np.unique(labels.astype(str).to_numpy(), return_inverse=True)
 
 
 def _numeric_jacobian(fn: Model, x: Any, theta: np.ndarray, idx: np.ndarray) -> np.ndarray:

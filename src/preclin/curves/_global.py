@@ -21,8 +21,9 @@ from scipy import stats
 from scipy.optimize import least_squares
 
 from preclin.core import InputError, Result, check_option, numeric_column, require_columns
-from preclin.core.validation import row_label, source_name
+from preclin.core.validation import source_name
 from preclin.curves._covariance import KINDS, _Problem
+from preclin.curves._custom import label_codes
 from preclin.curves._models import ModelSpec, get_model
 
 __all__ = ["GlobalFit", "fit_global"]
@@ -352,17 +353,7 @@ def fit_global(
     wv = None
     if weights is not None:
         wv = numeric_column(data, weights, min_value=0.0, min_inclusive=False, what="weight")
-    labels = data[curve]
-    if labels.isna().any():
-        pos = int(np.flatnonzero(labels.isna().to_numpy())[0])
-        raise InputError(
-            "missing curve label",
-            file=source_name(data),
-            row=row_label(data, pos),
-            column=curve,
-            hint="fill the cell or remove the row",
-        )
-    names, cidx = np.unique(labels.astype(str).to_numpy(), return_inverse=True)
+    names, cidx = label_codes(data, curve, "curve label")
     K = names.size
     T, offset, lab = build_design(spec, K, shared, fixed_drc)
     n_own = sum(1 for name in spec.params if name not in fixed_drc and name not in shared)

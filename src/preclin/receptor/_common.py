@@ -20,7 +20,7 @@ from preclin.core import (
     require_columns,
 )
 from preclin.core.units import dimension_of
-from preclin.core.validation import row_label, source_name
+from preclin.curves._custom import label_codes
 
 __all__: list[str] = []
 
@@ -90,18 +90,7 @@ def molar_column(
 def group_labels(data: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
     """Sorted unique labels of ``column`` and the code of each row."""
     require_columns(data, [column])
-    labels = data[column]
-    if labels.isna().any():
-        pos = int(np.flatnonzero(labels.isna().to_numpy())[0])
-        raise InputError(
-            "missing label",
-            file=source_name(data),
-            row=row_label(data, pos),
-            column=column,
-            hint="fill the cell or remove the row",
-        )
-    names, codes = np.unique(labels.astype(str).to_numpy(), return_inverse=True)
-    return names, codes
+    return label_codes(data, column)
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
