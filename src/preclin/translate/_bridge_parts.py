@@ -36,7 +36,14 @@ def assemble(
     adverse_dose: float | None,
     clinical_doses: Any,
 ) -> Any:
-    from preclin.translate._bridge import BridgeResult, _occupancy, _params, _pick_affinity, _row
+    from preclin.translate._bridge import (
+        COLUMNS,
+        BridgeResult,
+        _occupancy,
+        _params,
+        _pick_affinity,
+        _row,
+    )
 
     rows: list[dict] = []
     gaps: list[str] = []
@@ -334,22 +341,7 @@ def assemble(
         )
     else:
         gaps.append("no adverse-effect dose-response: therapeutic-index margin not estimable")
-    table = pd.DataFrame(
-        rows,
-        columns=[
-            "section",
-            "quantity",
-            "species",
-            "dose",
-            "dose_unit",
-            "value",
-            "unit",
-            "ci_low",
-            "ci_high",
-            "source",
-            "note",
-        ],
-    )
+    table = pd.DataFrame(rows, columns=COLUMNS)
     for c in ("dose", "value", "ci_low", "ci_high"):
         table[c] = pd.to_numeric(table[c], errors="coerce").astype(float)
     return BridgeResult(
