@@ -9,15 +9,14 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit
 
-from preclin.core import check_array, check_scalar, convert, numeric_column
+from preclin.core import check_array, check_scalar, convert
 from preclin.curves import fit_custom
 from preclin.receptor._common import (
     LN10,
     ReceptorFit,
     build_fit,
-    check_molar_unit,
-    molar_column,
     public_fixed,
+    read_agonist_curves,
 )
 
 __all__ = [
@@ -130,13 +129,9 @@ def _allo_fn(xb: np.ndarray, th: np.ndarray) -> np.ndarray:
 
 
 def _read_ab(data, x, y, modulator, x_unit, modulator_unit):
-    check_molar_unit("x_unit", x_unit)
-    modulator_unit = modulator_unit or x_unit
-    check_molar_unit("modulator_unit", modulator_unit)
-    am = molar_column(data, x, x_unit, what="agonist concentration")
-    ym = numeric_column(data, y, what="response")
-    bm = molar_column(data, modulator, modulator_unit, what="modulator concentration")
-    levels = np.unique(bm)
+    am, ym, bm, levels, modulator_unit = read_agonist_curves(
+        data, x, y, modulator, x_unit, modulator_unit, "modulator"
+    )
     if levels.size < 2 or levels[0] != 0:
         from preclin.core import InputError
 

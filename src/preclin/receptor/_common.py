@@ -87,6 +87,29 @@ def molar_column(
     return np.asarray(convert(values, unit, "M"), dtype=float)
 
 
+def read_agonist_curves(
+    data: pd.DataFrame,
+    x: str,
+    y: str,
+    ligand: str,
+    x_unit: str,
+    ligand_unit: str | None,
+    role: str,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, str]:
+    """Agonist (M), response and second-ligand (M) columns, its levels and unit.
+
+    ``role`` ("antagonist", "modulator") names the second ligand in messages;
+    ``ligand_unit`` defaults to ``x_unit``.
+    """
+    check_molar_unit("x_unit", x_unit)
+    ligand_unit = ligand_unit or x_unit
+    check_molar_unit(f"{role}_unit", ligand_unit)
+    xm = molar_column(data, x, x_unit, what="agonist concentration")
+    ym = numeric_column(data, y, what="response")
+    bm = molar_column(data, ligand, ligand_unit, what=f"{role} concentration")
+    return xm, ym, bm, np.unique(bm), ligand_unit
+
+
 def group_labels(data: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
     """Sorted unique labels of ``column`` and the code of each row."""
     require_columns(data, [column])

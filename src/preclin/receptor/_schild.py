@@ -11,15 +11,14 @@ import pandas as pd
 from scipy import stats
 from scipy.special import expit
 
-from preclin.core import InputError, Result, check_scalar, convert, numeric_column
+from preclin.core import InputError, Result, check_scalar, convert
 from preclin.curves import GlobalFit, fit_custom, fit_global
 from preclin.receptor._common import (
     LN10,
     ReceptorFit,
     build_fit,
-    check_molar_unit,
-    molar_column,
     public_fixed,
+    read_agonist_curves,
 )
 
 __all__ = ["SchildFit", "fit_gaddum_schild", "fit_schild"]
@@ -77,13 +76,9 @@ class SchildFit(Result):
 
 
 def _read(data, x, y, antagonist, x_unit, antagonist_unit):
-    check_molar_unit("x_unit", x_unit)
-    antagonist_unit = antagonist_unit or x_unit
-    check_molar_unit("antagonist_unit", antagonist_unit)
-    xm = molar_column(data, x, x_unit, what="agonist concentration")
-    ym = numeric_column(data, y, what="response")
-    bm = molar_column(data, antagonist, antagonist_unit, what="antagonist concentration")
-    levels = np.unique(bm)
+    xm, ym, bm, levels, antagonist_unit = read_agonist_curves(
+        data, x, y, antagonist, x_unit, antagonist_unit, "antagonist"
+    )
     if levels.size < 3 or levels[0] != 0:
         k = int(np.sum(levels > 0))
         raise InputError(
