@@ -186,11 +186,14 @@ def _pairs(g: Groups, ctrl: int | None) -> list[tuple[int, int]]:
     return [(j, i) for i in range(g.k) for j in range(i + 1, g.k)]
 
 
-def _pooled(g: Groups) -> tuple[np.ndarray, float, float]:
+def _pooled(g: Groups, pairs: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray, float]:
+    """Mean differences, their pooled-variance SEs √(MSE(1/nᵢ + 1/nⱼ)) and df = N − k."""
     means = np.array([s.mean() for s in g.samples])
     df = float(g.n.sum() - g.k)
     mse = float(sum(((s - s.mean()) ** 2).sum() for s in g.samples)) / df
-    return means, mse, df
+    est = np.array([means[i] - means[j] for i, j in pairs])
+    se = np.array([np.sqrt(mse * (1 / g.n[i] + 1 / g.n[j])) for i, j in pairs])
+    return est, se, df
 
 
 def _frame(g: Groups, pairs: list[tuple[int, int]], **cols: object) -> pd.DataFrame:
@@ -227,9 +230,7 @@ def _interval(
 
 def _dunnett(g: Groups, ctrl: int, alternative: str, confidence: float) -> pd.DataFrame:
     pairs = _pairs(g, ctrl)
-    means, mse, df = _pooled(g)
-    est = np.array([means[i] - means[j] for i, j in pairs])
-    se = np.array([np.sqrt(mse * (1 / g.n[i] + 1 / g.n[j])) for i, j in pairs])
+    est, se, df = _pooled(g, pairs)
     lam = np.array([np.sqrt(g.n[i] / (g.n[i] + g.n[ctrl])) for i, _ in pairs])
     t = est / se
     side = "two-sided" if alternative == "two-sided" else "greater"
@@ -269,11 +270,9 @@ def _stepdown(g: Groups, ctrl: int, t: np.ndarray, alternative: str) -> np.ndarr
 
 def _tukey(g: Groups, confidence: float) -> pd.DataFrame:
     pairs = _pairs(g, None)
-    means, mse, df = _pooled(g)
+    est, se, df = _pooled(g, pairs)
     res = stats.tukey_hsd(*g.samples)
     ci = res.confidence_interval(confidence_level=confidence)
-    est = np.array([means[i] - means[j] for i, j in pairs])
-    se = np.array([np.sqrt(mse * (1 / g.n[i] + 1 / g.n[j])) for i, j in pairs])
     return _frame(
         g,
         pairs,
@@ -359,9 +358,7 @@ def _pooled_t(
     g: Groups, ctrl: int | None, alternative: str, padjust: str, confidence: float
 ) -> pd.DataFrame:
     pairs = _pairs(g, ctrl)
-    means, mse, df = _pooled(g)
-    est = np.array([means[i] - means[j] for i, j in pairs])
-    se = np.array([np.sqrt(mse * (1 / g.n[i] + 1 / g.n[j])) for i, j in pairs])
+    est, se, df = _pooled(g, pairs)
     t = est / se
     p = _tail_p(t, alternative, lambda x: stats.t.sf(x, df), lambda x: stats.t.cdf(x, df))
     m = len(pairs)
