@@ -271,6 +271,17 @@ def _analyze_readout(spec: Readout, study: Study) -> ReadoutResult:
     merged = scores.drop(columns=drop).merge(treat, on="animal", how="left")
     dvs = spec.dv or DEFAULT_DV.get(spec.kind, [])
     control = spec.options.get("control", study.control)
+
+    def summarize(frame: pd.DataFrame, dv: str) -> GroupSummary:
+        return summarize_groups(
+            frame,
+            dv,
+            control=control,
+            alternative=spec.alternative_for(dv),
+            dose="dose",
+            compound="compound",
+        )
+
     summaries: dict[str, GroupSummary] = {}
     extra: dict[str, pd.DataFrame] = {}
     if spec.kind == "cms":
@@ -305,14 +316,7 @@ def _analyze_readout(spec: Readout, study: Study) -> ReadoutResult:
                 + ("" if mm.converged else f"; NOT converged: {mm.message}")
             )
         last = merged[merged["week"] == final]
-        summaries[dv] = summarize_groups(
-            last,
-            dv,
-            control=control,
-            alternative=spec.alternative_for(dv),
-            dose="dose",
-            compound="compound",
-        )
+        summaries[dv] = summarize(last, dv)
         return ReadoutResult(name=spec.label, kind=spec.kind, scores=merged,
                              summaries=summaries, extra=extra, notes=notes)  # fmt: skip
     for dv in dvs:
@@ -326,26 +330,12 @@ def _analyze_readout(spec: Readout, study: Study) -> ReadoutResult:
         with warnings.catch_warnings():
             warnings.simplefilter("error", DataQualityWarning)
             try:
-                summaries[dv] = summarize_groups(
-                    merged,
-                    dv,
-                    control=control,
-                    alternative=spec.alternative_for(dv),
-                    dose="dose",
-                    compound="compound",
-                )
+                summaries[dv] = summarize(merged, dv)
             except DataQualityWarning as w:
                 notes.append(f"{dv}: {w}")
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", DataQualityWarning)
-                    summaries[dv] = summarize_groups(
-                        merged,
-                        dv,
-                        control=control,
-                        alternative=spec.alternative_for(dv),
-                        dose="dose",
-                        compound="compound",
-                    )
+                    summaries[dv] = summarize(merged, dv)
     if spec.kind == "lh" and spec.options.get("binomial", True):
         from preclin.invivo._lh import fit_lh_binomial
 
