@@ -13,59 +13,6 @@ from typing import Annotated
 import typer
 
 _DB_HELP = "Store file (default: $PRECLIN_DB, else the user data dir)."
-_SHOW = {
-    "compounds": [
-        "compound_id",
-        "name",
-        "drug_class",
-        "primary_target_id",
-        "action",
-        "molar_mass_g_mol",
-        "chembl_id",
-        "pubchem_cid",
-    ],
-    "targets": ["target_id", "name", "family", "receptor_class"],
-    "affinities": [
-        "row_id",
-        "compound_id",
-        "target_id",
-        "species",
-        "parameter",
-        "relation",
-        "value",
-        "unit",
-        "p_affinity",
-        "ref_id",
-    ],
-    "pk": [
-        "row_id",
-        "compound_id",
-        "species",
-        "parameter",
-        "value",
-        "unit",
-        "route",
-        "dose",
-        "ref_id",
-    ],
-    "studies": [
-        "row_id",
-        "study_id",
-        "compound_id",
-        "dose",
-        "unit",
-        "species",
-        "endpoint",
-        "mean",
-        "dispersion",
-        "dispersion_type",
-        "n",
-        "effect_vs_control",
-        "ref_id",
-    ],
-    "references": ["ref_id", "citation", "doi", "pmid"],
-    "analyses": ["analysis_id", "command", "n_rows", "seed", "preclin_version", "inputs"],
-}
 _KINDS_HELP = "studies|affinities|pk|compounds|targets|references|chembl|gtopdb"
 
 
@@ -89,11 +36,12 @@ def _json(df) -> str:
 
 def _emit(df, table: str, *, as_json: bool, all_columns: bool) -> None:
     from preclin.cli._common import print_table
+    from preclin.knowledge._schema import DISPLAY
 
     if as_json:
         typer.echo(_json(df))
         return
-    cols = list(df.columns) if all_columns else [c for c in _SHOW[table] if c in df]
+    cols = list(df.columns) if all_columns else [c for c in DISPLAY[table] if c in df]
     print_table(df, title=f"{table} ({len(df)} rows)", columns=cols, max_rows=500)
 
 

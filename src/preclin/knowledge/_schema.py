@@ -11,6 +11,7 @@ from __future__ import annotations
 
 __all__ = [
     "DATA_TABLES",
+    "DISPLAY",
     "KEYS",
     "KINDS",
     "LAYOUTS",
@@ -103,6 +104,61 @@ LAYOUTS: dict[str, tuple[str, ...]] = {
         "confidence",
         "notes",
     ),
+}
+
+# The columns `preclin kb <table>` shows by default (`--all` shows every column).
+DISPLAY: dict[str, list[str]] = {
+    "compounds": [
+        "compound_id",
+        "name",
+        "drug_class",
+        "primary_target_id",
+        "action",
+        "molar_mass_g_mol",
+        "chembl_id",
+        "pubchem_cid",
+    ],
+    "targets": ["target_id", "name", "family", "receptor_class"],
+    "affinities": [
+        "row_id",
+        "compound_id",
+        "target_id",
+        "species",
+        "parameter",
+        "relation",
+        "value",
+        "unit",
+        "p_affinity",
+        "ref_id",
+    ],
+    "pk": [
+        "row_id",
+        "compound_id",
+        "species",
+        "parameter",
+        "value",
+        "unit",
+        "route",
+        "dose",
+        "ref_id",
+    ],
+    "studies": [
+        "row_id",
+        "study_id",
+        "compound_id",
+        "dose",
+        "unit",
+        "species",
+        "endpoint",
+        "mean",
+        "dispersion",
+        "dispersion_type",
+        "n",
+        "effect_vs_control",
+        "ref_id",
+    ],
+    "references": ["ref_id", "citation", "doi", "pmid"],
+    "analyses": ["analysis_id", "command", "n_rows", "seed", "preclin_version", "inputs"],
 }
 
 REQUIRED: dict[str, tuple[str, ...]] = {
