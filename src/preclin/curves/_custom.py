@@ -115,6 +115,25 @@ def label_codes(
     return np.unique(labels.astype(str).to_numpy(), return_inverse=True)
 
 
+def information_criteria(rss: float, n: int, m: int, weights: Any = None) -> dict[str, float]:
+    """Gaussian ``loglik``, ``aic``, ``aicc``, ``bic`` of a least-squares fit.
+
+    ``m`` free parameters plus σ (counted, as drc and R ``AIC(nls)``);
+    logLik = −n/2 (log(2π RSS/n) + 1) (+ ½ Σ log wᵢ with weights).
+    """
+    loglik = -n / 2 * (np.log(2 * np.pi * rss / n) + 1)
+    if weights is not None:
+        loglik += 0.5 * float(np.sum(np.log(np.asarray(weights, float))))
+    k = m + 1
+    aic = -2 * loglik + 2 * k
+    return {
+        "loglik": float(loglik),
+        "aic": float(aic),
+        "aicc": float(aic + 2 * k * (k + 1) / (n - k - 1)) if n - k - 1 > 0 else np.nan,
+        "bic": float(-2 * loglik + np.log(n) * k),
+    }
+
+
 def _numeric_jacobian(fn: Model, x: Any, theta: np.ndarray, idx: np.ndarray) -> np.ndarray:
     """Central-difference d prediction / d θ[idx], (n, len(idx))."""
     cols = []
@@ -322,11 +341,7 @@ def fit_custom(
         }
     )
     with np.errstate(divide="ignore"):  # an exact fit has RSS 0: logLik = +inf
-        loglik = -n / 2 * (np.log(2 * np.pi * rss / n) + 1)
-    if weights is not None:
-        loglik += 0.5 * float(np.sum(np.log(np.asarray(weights, float))))
-    k = m + 1
-    aic = -2 * loglik + 2 * k
+        ic = information_criteria(rss, n, m, weights)
     return CustomFit(
         names=names,
         theta=theta,
@@ -339,10 +354,7 @@ def fit_custom(
         df=int(df),
         n=int(n),
         sigma=float(np.sqrt(s2)),
-        loglik=float(loglik),
-        aic=float(aic),
-        aicc=float(aic + 2 * k * (k + 1) / (n - k - 1)) if n - k - 1 > 0 else np.nan,
-        bic=float(-2 * loglik + np.log(n) * k),
+        **ic,
         covariance=se,
         ci_level=ci_level,
         converged=ok,

@@ -23,7 +23,7 @@ from scipy.optimize import least_squares
 from preclin.core import InputError, Result, check_option, numeric_column, require_columns
 from preclin.core.validation import source_name
 from preclin.curves._covariance import KINDS, _Problem
-from preclin.curves._custom import label_codes
+from preclin.curves._custom import information_criteria, label_codes
 from preclin.curves._models import ModelSpec, get_model
 
 __all__ = ["GlobalFit", "fit_global"]
@@ -435,11 +435,6 @@ def _assemble(prob, spec, lab, share, fixed_drc, covariance, ci_level, ok, msg, 
         rows, columns=["curve", "term", "estimate", "stderr", "ci_low", "ci_high", "shared"]
     )
     coef_names = tuple(_to_public(spec, p) + ("" if k is None else f":{names[k]}") for p, k in lab)
-    loglik = -n / 2 * (np.log(2 * np.pi * prob.rss / n) + 1)
-    if wv is not None:
-        loglik += 0.5 * np.sum(np.log(wv))
-    k_ic = m + 1
-    aic = -2 * loglik + 2 * k_ic
     ec50 = ed_frame(prob, [50.0], interval="delta-log", ci_level=ci_level)
     ec50 = ec50[["curve", "estimate", "stderr", "ci_low", "ci_high"]]
     return GlobalFit(
@@ -455,10 +450,7 @@ def _assemble(prob, spec, lab, share, fixed_drc, covariance, ci_level, ok, msg, 
         df=int(prob.df),
         n=n,
         sigma=float(np.sqrt(prob.rss / prob.df)),
-        loglik=float(loglik),
-        aic=float(aic),
-        aicc=float(aic + 2 * k_ic * (k_ic + 1) / (n - k_ic - 1)) if n - k_ic - 1 > 0 else np.nan,
-        bic=float(-2 * loglik + np.log(n) * k_ic),
+        **information_criteria(prob.rss, n, m, wv),
         covariance=covariance,
         ci_level=ci_level,
         converged=ok,
