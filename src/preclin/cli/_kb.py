@@ -14,6 +14,8 @@ import typer
 
 _DB_HELP = "Store file (default: $PRECLIN_DB, else the user data dir)."
 _KINDS_HELP = "studies|affinities|pk|compounds|targets|references|chembl|gtopdb"
+_Db = Annotated[Path | None, typer.Option("--db", help=_DB_HELP)]
+_Timeout = Annotated[float, typer.Option("--timeout", help="Seconds to wait for a lock.")]
 
 
 def _open_for_reading(db: Path | None, timeout: float):
@@ -61,10 +63,8 @@ def _query_command(group: typer.Typer, table: str, doc: str) -> None:
             bool, typer.Option("--json", help="Print JSON records (all columns).")
         ] = False,
         all_columns: Annotated[bool, typer.Option("--all", help="Show every column.")] = False,
-        db: Annotated[Path | None, typer.Option("--db", help=_DB_HELP)] = None,
-        timeout: Annotated[
-            float, typer.Option("--timeout", help="Seconds to wait for a lock.")
-        ] = 10.0,
+        db: _Db = None,
+        timeout: _Timeout = 10.0,
     ) -> None:
         from preclin.core.errors import InputError
 
@@ -105,7 +105,7 @@ def register(app: typer.Typer) -> None:
 
     @group.command("init")
     def init(
-        db: Annotated[Path | None, typer.Option("--db", help=_DB_HELP)] = None,
+        db: _Db = None,
         empty: Annotated[
             bool, typer.Option("--empty", help="Do not seed the starter data.")
         ] = False,
@@ -122,10 +122,8 @@ def register(app: typer.Typer) -> None:
     def import_(
         file: Annotated[Path, typer.Argument(help="Table file (or ChEMBL .db / GtoPdb .csv).")],
         kind: Annotated[str, typer.Option("--kind", "-k", help=_KINDS_HELP)],
-        db: Annotated[Path | None, typer.Option("--db", help=_DB_HELP)] = None,
-        timeout: Annotated[
-            float, typer.Option("--timeout", help="Seconds to wait for a lock.")
-        ] = 10.0,
+        db: _Db = None,
+        timeout: _Timeout = 10.0,
     ) -> None:
         """Import a table in ONE transaction: a bad row rejects the whole file."""
         from preclin.core.validation import check_option
@@ -143,10 +141,8 @@ def register(app: typer.Typer) -> None:
         rule: Annotated[list[str] | None, typer.Option("--rule", help="Only these rules.")] = None,
         strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON records.")] = False,
-        db: Annotated[Path | None, typer.Option("--db", help=_DB_HELP)] = None,
-        timeout: Annotated[
-            float, typer.Option("--timeout", help="Seconds to wait for a lock.")
-        ] = 10.0,
+        db: _Db = None,
+        timeout: _Timeout = 10.0,
     ) -> None:
         """Run the consistency rules; exit 1 if any error (or, with --strict, warning)."""
         from preclin.cli._common import print_table
@@ -176,10 +172,8 @@ def register(app: typer.Typer) -> None:
         all_columns: Annotated[
             bool, typer.Option("--all", help="Add normalised columns, ids.")
         ] = False,
-        db: Annotated[Path | None, typer.Option("--db", help=_DB_HELP)] = None,
-        timeout: Annotated[
-            float, typer.Option("--timeout", help="Seconds to wait for a lock.")
-        ] = 10.0,
+        db: _Db = None,
+        timeout: _Timeout = 10.0,
     ) -> None:
         """Write a table (by default in its import layout, so it can be re-imported)."""
         with _open_for_reading(db, timeout) as kb:
