@@ -198,17 +198,19 @@ def _profile(ctx: Context, index: int, sec: Any) -> list[Any]:
     return [ctx.add_table(table)]
 
 
-def _affinities(ctx: Context, index: int, sec: Any) -> list[Any]:
+def _per_compound(ctx: Context, index: int, sec: Any, query: Any) -> tuple[list[str], Any]:
+    """The section's compound ids and ``query(compound=id)`` for each, stacked."""
     import pandas as pd
 
     path = ("sections", index, "compounds") if sec.compounds else ("compounds",)
     ids = ctx.compound_ids(path, sec.compounds or list(ctx.spec.compounds))
-    frames = [ctx.kb.affinities(compound=c) for c in ids]
-    aff = (
-        pd.concat([f for f in frames if len(f)], ignore_index=True)
-        if any(len(f) for f in frames)
-        else frames[0]
-    )
+    frames = [query(compound=c) for c in ids]
+    found = [f for f in frames if len(f)]
+    return ids, pd.concat(found, ignore_index=True) if found else frames[0]
+
+
+def _affinities(ctx: Context, index: int, sec: Any) -> list[Any]:
+    ids, aff = _per_compound(ctx, index, sec, ctx.kb.affinities)
     if sec.targets:
         aff = aff[aff["target_id"].isin(sec.targets)]
     if not len(aff):
@@ -257,12 +259,7 @@ def _affinities(ctx: Context, index: int, sec: Any) -> list[Any]:
 
 
 def _pk(ctx: Context, index: int, sec: Any) -> list[Any]:
-    import pandas as pd
-
-    path = ("sections", index, "compounds") if sec.compounds else ("compounds",)
-    ids = ctx.compound_ids(path, sec.compounds or list(ctx.spec.compounds))
-    frames = [ctx.kb.pk(compound=c) for c in ids]
-    pk = pd.concat(frames, ignore_index=True)
+    ids, pk = _per_compound(ctx, index, sec, ctx.kb.pk)
     if sec.species:
         pk = pk[pk["species"].isin(sec.species)]
     if not len(pk):
