@@ -62,6 +62,15 @@ def write_or_print(
         stderr().print(f"wrote {len(df)} rows to {out}")
 
 
+def write_json(doc: Any, out: Path) -> None:
+    """Write ``doc`` to ``out`` as strict JSON (NaN is an error) and say so on stderr."""
+    import json
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(doc, indent=2, allow_nan=False) + "\n", encoding="utf-8")
+    stderr().print(f"wrote {out}")
+
+
 def format_value(value: Any) -> str:
     import math
 

@@ -209,7 +209,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Compare groups: mean ± SEM, ANOVA, Welch, Kruskal–Wallis and post-hoc tests
         (with --within/--subject: repeated-measures ANOVA and a linear mixed model)."""
-        import json
+        from preclin.cli._common import write_json
 
         doc = run_stats(
             data,
@@ -223,8 +223,4 @@ def register(app: typer.Typer) -> None:
         )
         _print_summary(doc)
         if out is not None:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(json.dumps(doc, indent=2, allow_nan=False) + "\n", encoding="utf-8")
-            from preclin.cli._common import stderr
-
-            stderr().print(f"wrote {out}")
+            write_json(doc, out)

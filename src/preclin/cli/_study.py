@@ -79,9 +79,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Score, unblind and summarise every readout of a study (Dunnett vs control)."""
-        import json
-
-        from preclin.cli._common import print_table, stderr, stdout
+        from preclin.cli._common import print_table, stderr, stdout, write_json
         from preclin.invivo import analyze_study, plot_study
         from preclin.invivo._summary import _window_lines
 
@@ -109,9 +107,7 @@ def register(app: typer.Typer) -> None:
             for note in r.notes:
                 con.print(f"note: {note}")
         if out is not None:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(json.dumps(res.to_dict(), indent=2, allow_nan=False) + "\n")
-            stderr().print(f"wrote {out}")
+            write_json(res.to_dict(), out)
         if figures is not None:
             figures.mkdir(parents=True, exist_ok=True)
             figs = plot_study(res)
