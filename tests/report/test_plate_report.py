@@ -3,45 +3,33 @@
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 
 import pytest
 
 from preclin.core.errors import InputError
 
+from ._html import CellParser
+
 EVIL = '<script>alert("x")</script>'
 
 
-class _Page(HTMLParser):
+class _Page(CellParser):
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
+        super().__init__()
         self.stack: list[str] = []
-        self.cells: list[tuple[dict, str]] = []
         self.tables = 0
         self.svgs = 0
         self.records: set[str] = set()
         self.scripts = 0
-        self._cell: dict | None = None
-        self._text: list[str] = []
 
     def handle_starttag(self, tag, attrs):
+        super().handle_starttag(tag, attrs)
         a = dict(attrs)
         self.tables += tag == "table"
         self.svgs += tag == "svg"
         self.scripts += tag == "script"
         if a.get("data-analysis"):
             self.records.add(a["data-analysis"])
-        if tag == "td":
-            self._cell, self._text = a, []
-
-    def handle_endtag(self, tag):
-        if tag == "td" and self._cell is not None:
-            self.cells.append((self._cell, "".join(self._text).strip()))
-            self._cell = None
-
-    def handle_data(self, data):
-        if self._cell is not None:
-            self._text.append(data)
 
 
 def _parse(path) -> _Page:

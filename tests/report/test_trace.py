@@ -3,31 +3,28 @@
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 
 import pytest
+
+from ._html import CellParser
 
 SEED_GUIDES = ("alnespirone", "azapirones", "basimglurant")
 
 
-class _Guide(HTMLParser):
+class _Guide(CellParser):
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.cells: list[tuple[dict[str, str | None], str]] = []
+        super().__init__()
         self.ids: set[str] = set()
         self.ref_items: dict[str, str | None] = {}
         self.records: set[str] = set()
         self.findings: list[str] = []
-        self._cell: dict[str, str | None] | None = None
-        self._text: list[str] = []
         self.svgs = 0
 
     def handle_starttag(self, tag, attrs):
+        super().handle_starttag(tag, attrs)
         a = dict(attrs)
         if a.get("id"):
             self.ids.add(a["id"])
-        if tag == "td":
-            self._cell, self._text = a, []
         if tag == "li" and a.get("data-ref"):
             self.ref_items[a["data-ref"]] = a.get("value")
         if a.get("data-analysis"):
@@ -36,15 +33,6 @@ class _Guide(HTMLParser):
             self.findings.append(a["data-rule"])
         if tag == "svg":
             self.svgs += 1
-
-    def handle_endtag(self, tag):
-        if tag == "td" and self._cell is not None:
-            self.cells.append((self._cell, "".join(self._text).strip()))
-            self._cell = None
-
-    def handle_data(self, data):
-        if self._cell is not None:
-            self._text.append(data)
 
 
 def _parse(path) -> _Guide:
