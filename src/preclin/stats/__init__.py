@@ -32,13 +32,12 @@ from preclin.stats._effect import effect_size, eta_squared
 from preclin.stats._outliers import grubbs
 from preclin.stats._power import (
     PowerResult,
-    ResourceEquationResult,
     power_anova,
     power_from_pilot,
     power_prop2,
     power_ttest,
-    resource_equation,
 )
+from preclin.stats._resource import ResourceEquationResult, resource_equation
 
 # -- end section: design --
 
