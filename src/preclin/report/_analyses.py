@@ -1,6 +1,7 @@
 """Guide sections that ask the science rooms for results on raw data
-(behavioural studies, curve fits, NCA, PK/occupancy simulations, plates) and
-the diagram sections (mechanism, workflow). Each result becomes an analysis
+(behavioural studies, curve fits, NCA, PK/occupancy simulations, plates,
+the translation bridge); the diagram sections (mechanism, workflow) are in
+:mod:`preclin.report._diagrams`. Each result becomes an analysis
 record (inputs by SHA-256, versions, seed) that its table cells and figures
 cite; a room that is not available yields a marked gap, never a number."""
 
@@ -9,10 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from preclin.core.errors import InputError
+from preclin.report._diagrams import mechanism_figure, workflow_figure
 from preclin.report._numbers import format_ci, format_mean_sem, format_pvalue, format_sig
 from preclin.report._references import hash_parameters
 from preclin.report._sections import Context, build_section
-from preclin.report._tables import Cell, Gap, SectionBlock, TableBlock, split_refs
+from preclin.report._tables import Cell, SectionBlock, TableBlock
 
 __all__ = ["build_analysis_section"]
 
@@ -449,95 +451,6 @@ def _pk_simulation(ctx: Context, index: int, sec: Any) -> list[Any]:
     return blocks
 
 
-# -- diagrams ---------------------------------------------------------------------
-def _mechanism(ctx: Context, index: int, sec: Any) -> list[Any]:
-    from preclin import receptor
-    from preclin.report._figures import plot_pathway
-
-    loader = getattr(receptor, "load_pathway", None)
-    if loader is None:
-        return [
-            Gap(
-                f"Not available: the signalling diagram for {sec.pathway!r} needs pathway "
-                "data from preclin.receptor (load_pathway), which this build does not "
-                "provide yet. The diagram is left out rather than drawn by hand."
-            )
-        ]
-    try:
-        graph = loader(sec.pathway)
-    except InputError as exc:
-        raise ctx.spec.error(("sections", index, "pathway"), str(exc)) from None
-    refs = list(
-        dict.fromkeys(
-            r
-            for e in getattr(graph, "edges", ())
-            for r in split_refs(getattr(e, "ref_id", ""))
-            if ctx.registry.knows(r)
-        )
-    )
-    token = ctx.registry.record(
-        "preclin.receptor.load_pathway",
-        f"pathway {sec.pathway!r} as graph data",
-        parameters={"pathway": sec.pathway},
-    )
-    sources = (token, *ctx.registry.cite(refs))
-    cites = ", ".join(f"[{ctx.registry.number(r)}]" for r in refs)
-    title = getattr(graph, "title", sec.pathway)
-    caption = sec.caption or (
-        f"{title}: signalling as graph data from preclin.receptor; arrows activate, bars "
-        f"inhibit. Links sourced from {cites}."
-        if cites
-        else f"{title}."
-    )
-    return [ctx.add_figure(caption, plot_pathway(graph), sources, natural=True)]
-
-
-def _workflow(ctx: Context, index: int, sec: Any) -> list[Any]:
-    from preclin.report._figures import plot_workflow
-
-    if sec.study:
-        from preclin.core.provenance import hash_file
-        from preclin.invivo import load_study
-
-        path = ctx.spec.resolve(("sections", index, "study"), sec.study)
-        study = load_study(path)
-        steps = list(study.schedule)
-        if not steps:
-            raise ctx.spec.error(
-                ("sections", index, "study"),
-                f"study {study.name} has no schedule",
-                hint="add `schedule:` to the study file or to this section",
-            )
-        token = ctx.registry.record(
-            "preclin.invivo.load_study",
-            f"schedule of study {study.name}",
-            inputs={path.name: hash_file(path)},
-        )
-        sources: tuple[str, ...] = (token,)
-        title = study.title or study.name
-    elif sec.schedule:
-        refs = []
-        for j, s in enumerate(sec.schedule):
-            if s.ref and not ctx.registry.knows(s.ref):
-                raise ctx.spec.error(
-                    ("sections", index, "schedule", j, "ref"), f"unknown reference {s.ref!r}"
-                )
-            refs += [s.ref] if s.ref else []
-        steps = list(sec.schedule)
-        sources = ctx.registry.cite(list(dict.fromkeys(refs)))
-        title = sec.title or "Workflow"
-    else:
-        raise ctx.spec.error(("sections", index), "a workflow needs `study:` or `schedule:`")
-    return [
-        ctx.add_figure(
-            sec.caption or f"Experimental workflow: {title}.",
-            plot_workflow(steps),
-            sources,
-            natural=True,
-        )
-    ]
-
-
 def _plate(ctx: Context, index: int, sec: Any) -> list[Any]:
     from preclin.assays import fit_plates, read_endpoint, read_layout, read_traces
     from preclin.core.io import read_table
@@ -607,8 +520,8 @@ _BUILDERS = {
     "curve_fit": ("Concentration–response", _curve_fit),
     "nca": ("Non-compartmental analysis", _nca),
     "pk_simulation": ("Exposure and occupancy", _pk_simulation),
-    "mechanism": ("Mechanism", _mechanism),
-    "workflow": ("Experimental workflow", _workflow),
+    "mechanism": ("Mechanism", mechanism_figure),
+    "workflow": ("Experimental workflow", workflow_figure),
     "plate": ("Assay plate", _plate),
     "bridge": ("Translation bridge", _bridge),
 }
