@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -87,7 +87,11 @@ def register(app: typer.Typer) -> None:
                     "a functional KB needs --agonist-conc and --agonist-ec50 "
                     "(or give --radioligand-conc and --kd for a binding Ki)"
                 )
-            kw = {"agonist_conc": agonist_conc, "agonist_ec50": agonist_ec50, "unit": unit}
+            kw: dict[str, Any] = {
+                "agonist_conc": agonist_conc,
+                "agonist_ec50": agonist_ec50,
+                "unit": unit,
+            }
             kw["molar_mass"] = mw
             rows = [
                 ("KB (Leff–Dougall)", calculate_kb(ic50, agonist_hill=hill, **kw)),

@@ -111,7 +111,7 @@ def read_table(
                 sep=sep,
                 comment=None,
                 skiprows=skipped,
-                dtype=dtype,  # type: ignore[arg-type]
+                dtype=dtype,
                 skipinitialspace=True,
             )
         elif suffix in (".parquet", ".pq"):

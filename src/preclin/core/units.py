@@ -78,7 +78,7 @@ def ureg() -> pint.UnitRegistry:
     """The one pint registry (created on first use; pint is slow to import)."""
     import pint
 
-    reg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    reg: pint.UnitRegistry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
     if "percent" not in reg:
         reg.define("percent = 0.01 = %")
     return reg

@@ -18,7 +18,7 @@ sees in Excel (header = row 1). Frames made in Python report index labels.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -241,7 +241,7 @@ def check_scalar(
         lb = "[" if closed in ("both", "left") and low is not None else "("
         rb = "]" if closed in ("both", "right") and high is not None else ")"
         raise InputError(f"Invalid `{name}`: got {value!r}, must be in {lb}{lo}, {hi}{rb}.")
-    return int(value) if integer else value
+    return int(value) if integer else cast(float, value)  # numbers pass through unchanged
 
 
 def check_array(

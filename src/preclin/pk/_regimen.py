@@ -106,15 +106,15 @@ class Regimen:
     array([ 0., 12., 24.])
     """
 
-    dose: float
+    dose: float | str
     route: str = "oral"
-    tau: float = math.inf
+    tau: float | str = math.inf
     n_doses: int = 1
-    start: float = 0.0
-    duration: float | None = None
+    start: float | str = 0.0
+    duration: float | str | None = None
     bioavailability: float | None = None
-    tlag: float | None = None
-    weight: float | None = None
+    tlag: float | str | None = None
+    weight: float | str | None = None
     dose_unit: str = "mg/kg"
 
     def __post_init__(self) -> None:
